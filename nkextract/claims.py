@@ -1,0 +1,599 @@
+"""Claims: a figure with its story (subject, time, source) and exact provenance.
+
+:func:`build_claims` turns one processed spaCy Doc (a segment of a file) into
+:class:`Claim` records.  It uses the dependency parse when the pipeline has one, and
+falls back to word-window heuristics on ``--model blank`` (every figure is still found;
+subjects are poorer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable, Sequence
+
+from .figures import Figure, FigureFinder, YearMention
+from .quantities import Lexicon
+from .rules import Rules
+
+# Character ranges that are never figures: URLs, e-mail addresses, phone numbers.
+_MASK_RE = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|\S+@\S+\.\w+"
+    r"|(?<![\w.,])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w,])",
+    re.I,
+)
+_DETS = {"the", "a", "an", "some", "these", "those", "this", "that", "its", "their", "his", "her", "our"}
+
+
+@dataclass
+class Claim:
+    """One numeric claim.  The field list is a contract read by other commands and tools."""
+
+    id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    kind: str
+    subject: str
+    subject_key: str
+    time: int | None
+    time_source: str | None
+    time_text: str | None
+    attribution: str | None
+    rule: str
+    per: str | None = None
+    places: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_mentions:
+            d.pop("mentions")
+        for k in ("low", "high"):  # JSON has no inf/NaN: such a bound is unknown
+            v = d[k]
+            if v is not None and (math.isinf(v) or math.isnan(v)):
+                d[k] = None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Claim":
+        names = {f.name for f in fields(cls)}
+        missing = [n for n in ("id", "source", "start", "end", "text", "low", "high", "unit", "kind")
+                   if n not in d]
+        if missing:
+            raise ValueError(f"claim record lacks '{missing[0]}'")
+        defaults = {"sentence": "", "qualifier": "exact", "subject": "", "subject_key": "",
+                    "time": None, "time_source": None, "time_text": None, "attribution": None,
+                    "rule": ""}
+        kw = {**defaults, **{k: v for k, v in d.items() if k in names}}
+        return cls(**kw)
+
+    def mention(self) -> dict[str, Any]:
+        """Provenance of this claim as one mention (kept when duplicates merge)."""
+        return {"source": self.source, "start": self.start, "end": self.end, "text": self.text,
+                "sentence": self.sentence, "time": self.time, "attribution": self.attribution,
+                "id": self.id}
+
+
+CLAIM_FIELDS = [f.name for f in fields(Claim)]
+
+
+def claim_id(source: str, start: int, end: int, text: str) -> str:
+    """Stable across runs: the same figure at the same place in the same file."""
+    return hashlib.sha1(f"{source}\0{start}\0{end}\0{text}".encode()).hexdigest()[:16]
+
+
+class ClaimBuilder:
+    """Builds claims from processed Docs with one set of rules (one per process)."""
+
+    def __init__(self, rules: Rules, lex: Lexicon) -> None:
+        self.rules = rules
+        self.lex = lex
+        self.finder = FigureFinder(rules, lex)
+        ctx = rules.context
+        att = ctx.get("attribution", {})
+        self.att_verbs = frozenset(w.lower() for w in att.get("verbs", []))
+        self.report_nouns = frozenset(w.lower() for w in att.get("report_nouns", []))
+        self.anaphora = frozenset(w.lower() for w in att.get("anaphora", []))
+        self.fact_words = frozenset(w.lower() for w in ctx.get("years", {}).get("fact_words", []))
+        self.markers = [tuple(m.lower().split()) for m in ctx.get("years", {}).get("markers", [])]
+        self.people = rules.people
+        self.concept_re, self.concept_of = _concept_matcher(rules)
+
+    # --- public -------------------------------------------------------------------------
+
+    def build(self, doc: Any, base: int, source: str, pub: tuple[int, str] | None,
+              original: str | None = None, at_line_start: bool = True, prev_text: str = "") -> list[Claim]:
+        """Claims in ``doc``, whose text starts at character ``base`` of the file.
+
+        ``original`` is the file's own text for the segment when ``doc`` was built from a
+        normalized copy (Unicode spaces made plain): claim texts are cut from it, so
+        ``text == file_text[start:end]`` always holds.
+        """
+        text = doc.text
+        original = text if original is None else original
+        words = [t.lower_ for t in doc]
+        line_start = [_at_line_start(text, t.idx, at_line_start) for t in doc]
+        figures, years = self.finder.find(words, line_start)
+        masked = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
+        figures = [f for f in figures if not _overlaps(doc[f.start:f.end], masked)]
+        years = [y for y in years if not _overlaps(doc[y.start:y.end], masked)]
+        parsed = doc.has_annotation("DEP")
+        claims: list[Claim] = []
+        prev_sent_text = prev_text
+        last_sent = None
+        for fig in figures:
+            span = doc[fig.start:fig.end]
+            sent = span.sent
+            if last_sent is not None and sent.start != last_sent.start:
+                prev_sent_text = last_sent.text
+            last_sent = sent
+            claims.append(self._claim(doc, span, fig, sent, years, base, source, pub, parsed,
+                                      prev_sent_text, claims, original))
+        for y in years:
+            c = self._year_claim(doc, y, base, source, parsed, original)
+            if c is not None:
+                claims.append(c)
+        claims.sort(key=lambda c: c.start)
+        return claims
+
+    # --- one claim ----------------------------------------------------------------------
+
+    def _claim(self, doc: Any, span: Any, fig: Figure, sent: Any, years: Sequence[YearMention],
+               base: int, source: str, pub: tuple[int, str] | None, parsed: bool,
+               prev_sent_text: str, earlier: list[Claim], original: str) -> Claim:
+        q = fig.quantity
+        head, phrase_toks = (self._subject_parsed(doc, span, q.kind) if parsed
+                             else self._subject_window(doc, span, q.kind))
+        subject = _phrase_text(doc, phrase_toks, span)
+        unit = q.unit
+        per = q.per or self._period_after(doc, span, sent)
+        head_lemma = _lemma(head) if head is not None else ""
+        inherit = None
+        if not subject or head_lemma in self.anaphora:
+            inherit = self._antecedent(earlier, sent, q.kind)
+        if inherit is not None and not (q.kind == "percent" and subject):
+            subject = inherit.subject
+            unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
+        if unit is None and q.kind in ("count", "rate") and head is not None and head_lemma not in self.anaphora:
+            unit = self._count_unit(head)
+        if per and unit and "/" not in unit:
+            unit = f"{unit}/{per}"
+        kind = "rate" if per else q.kind
+        places = self._places(doc, phrase_toks, span, sent)
+        if inherit is not None and not places:
+            places = list(inherit.places)
+        sent_text = sent.text
+        concepts = self._concepts(f"{subject} {sent_text}")
+        if not concepts and prev_sent_text and _anaphoric(subject, sent_text):
+            concepts = self._concepts(prev_sent_text)
+        key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
+        time, time_source, time_text = self._time(doc, span, sent, years, pub)
+        attribution = (self._attribution_parsed(doc, sent) if parsed else None) or self._attribution_window(doc, sent)
+        start = base + span.start_char
+        end = base + span.end_char
+        surface = original[span.start_char:span.end_char]
+        return Claim(
+            id=claim_id(source, start, end, surface), source=source, start=start, end=end,
+            text=surface, sentence=" ".join(sent_text.split()), low=q.low, high=q.high,
+            qualifier=q.qualifier, unit=unit, kind=kind, subject=subject, subject_key=key,
+            time=time, time_source=time_source, time_text=time_text, attribution=attribution,
+            rule=f"figure/{fig.rule}", per=per, places=places, concepts=concepts,
+        )
+
+    def _antecedent(self, earlier: list[Claim], sent: Any, kind: str) -> Claim | None:
+        """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means."""
+        for c in reversed(earlier):
+            same_family = (c.kind == kind) or {c.kind, kind} <= {"count", "rate"}
+            if same_family and c.subject:
+                return c
+        return None
+
+    # --- subject ------------------------------------------------------------------------
+
+    def _subject_parsed(self, doc: Any, span: Any, kind: str) -> tuple[Any, list[Any]]:
+        """Head noun of what is counted and the tokens of its restricting phrase."""
+        inside = set(range(span.start, span.end))
+        head = None
+        if kind == "percent" or span[-1].lower_ in self.lex.vague:
+            head = _of_object(span, inside)  # "85 percent of X", "hundreds of thousands of X"
+        if head is None:
+            for tok in span:
+                h = tok.head
+                if h.i not in inside and tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod",
+                                                        "npadvmod", "appos", "det") \
+                        and h.pos_ in ("NOUN", "PROPN") and (h.i > span.start or tok.dep_ == "appos"):
+                    head = h
+                    break
+        if head is None and kind in ("count", "rate"):
+            # "13 North Korean restaurant workers": tagger attached numbers elsewhere
+            for tok in doc[span.end:span.end + 5]:
+                if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
+                    if tok.head.i in inside or any(c.i in inside for c in tok.children):
+                        head = tok
+                        break
+        if head is None:
+            verb = _governing_verb(span.root, inside)
+            if verb is not None:
+                subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj:
+                    s = subj[0]
+                    if s.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                        s = verb.head  # "... a trafficker who sold her": the trafficker
+                    if verb.lemma_ == "be" or s.lemma_ in self.anaphora:
+                        return s, _np_tokens(s, inside)
+                    return s, _np_tokens(s, inside) + [verb]
+            return None, []
+        return head, _np_tokens(head, inside)
+
+    def _subject_window(self, doc: Any, span: Any, kind: str) -> tuple[Any, list[Any]]:
+        """Without a parse: the content words right after the figure ("... people in camps")."""
+        toks = []
+        i = span.end
+        if kind == "percent" and i < len(doc) and doc[i].lower_ == "of":
+            i += 1
+            while i < len(doc) and doc[i].lower_ in _DETS:
+                i += 1
+        while i < len(doc) and len(toks) < 4 and doc[i].is_alpha and not doc[i].is_stop:
+            toks.append(doc[i])
+            i += 1
+        if not toks:
+            return None, []
+        head = toks[-1]
+        if i + 1 < len(doc) and doc[i].lower_ in ("in", "of", "from", "at", "abroad") and doc[i + 1].is_alpha:
+            j = i + 1
+            tail = [doc[i]]
+            while j < len(doc) and len(tail) < 5 and (doc[j].is_alpha or doc[j].text == "'s") \
+                    and not (doc[j].is_stop and doc[j].lower_ not in ("the",)):
+                tail.append(doc[j])
+                j += 1
+            if len(tail) > 1:
+                toks += tail
+        return head, toks
+
+    def _count_unit(self, head: Any) -> str:
+        lemma = _lemma(head)
+        words = lemma.split()
+        if lemma in self.people or (words and words[-1] in self.people) or _singular(lemma) in self.people:
+            return "people"
+        return _singular(lemma)
+
+    def _period_after(self, doc: Any, span: Any, sent: Any) -> str | None:
+        """A rate word later in the clause: "1,000 North Koreans defect every year"."""
+        words = []
+        for tok in doc[span.end:min(sent.end, span.end + 8)]:
+            if tok.is_punct or tok.like_num:
+                break
+            words.append(tok.lower_)
+        for phrase, per in self.lex.periods:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == phrase:
+                    return per
+        return None
+
+    def _places(self, doc: Any, phrase_toks: list[Any], span: Any, sent: Any) -> list[str]:
+        idx = {t.i for t in phrase_toks}
+        for child in span.root.children:
+            if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
+                idx.update(t.i for t in child.subtree)
+        places = [e.text for e in doc.ents if e.label_ == "GPE" and any(t.i in idx for t in e)]
+        if not places:
+            # "In China, traffickers traffick about 80 percent ..."
+            first = sent[0:2]
+            if len(first) == 2 and first[0].lower_ == "in":
+                for e in doc.ents:
+                    if e.label_ == "GPE" and e.start == first[1].i:
+                        places.append(e.text)
+        return sorted(set(places))
+
+    def _concepts(self, text: str) -> list[str]:
+        if self.concept_re is None:
+            return []
+        found = {self.concept_of[m.group(0).lower()] for m in self.concept_re.finditer(text)}
+        return sorted(found)
+
+    def _subject_key(self, doc: Any, toks: list[Any], span: Any, subject: str, concepts: list[str],
+                     inherit: Claim | None) -> str:
+        if inherit is not None:
+            return inherit.subject_key
+        words = []
+        for t in toks:
+            if t.is_stop or t.is_punct or t.like_num or not t.text.strip():
+                continue
+            words.append(_singular(_lemma(t)))
+        if not words:
+            words = [_singular(w) for w in re.findall(r"[a-z]+", subject.lower())]
+        key = []
+        for w in [*concepts, *words]:
+            if w not in key:
+                key.append(w)
+        return " ".join(key)
+
+    # --- time ---------------------------------------------------------------------------
+
+    def _time(self, doc: Any, span: Any, sent: Any, years: Sequence[YearMention],
+              pub: tuple[int, str] | None) -> tuple[int | None, str | None, str | None]:
+        best: list[tuple[int, int, YearMention, str]] = []
+        for y in years:
+            if not (sent.start <= y.start < sent.end):
+                continue
+            dist = y.start - span.end if y.start >= span.end else span.start - y.end
+            kind = "report" if self._is_report_year(doc, y) else "sentence"
+            best.append((0 if kind == "sentence" else 1, dist, y, kind))
+        if best:
+            best.sort(key=lambda b: (b[0], b[1]))
+            _, _, y, kind = best[0]
+            lo = y.start
+            for m in self.markers:
+                if tuple(t.lower_ for t in doc[max(0, y.start - len(m)):y.start]) == m:
+                    lo = y.start - len(m)
+                    break
+            return y.year, kind, doc[lo:y.end].text
+        if pub is not None:
+            return pub[0], "document", pub[1]
+        return None, None, None
+
+    def _is_report_year(self, doc: Any, y: YearMention) -> bool:
+        """"the 2022 TIP report", "Reports in 2017", "Reuters reported in 2016": a source's year."""
+        near = doc[y.end:y.end + 4]
+        for t in near:
+            if t.lower_ in self.report_nouns or (t.ent_type_ == "REPORT"):
+                return True
+            if t.is_punct:
+                break
+        if y.start >= 2 and doc[y.start - 1].lower_ == "in":
+            t = doc[y.start - 2]
+            if t.lower_ in self.report_nouns or t.ent_type_ == "REPORT" or (
+                    _lemma(t) in self.att_verbs and t.pos_ in ("VERB", "") and t.dep_ != "amod"):
+                return True
+        return False
+
+    # --- attribution ----------------------------------------------------------------------
+
+    def _attribution_parsed(self, doc: Any, sent: Any) -> str | None:
+        for tok in sent:
+            if tok.lower_ == "according":
+                for c in tok.children:
+                    if c.lower_ == "to":
+                        objs = [o for o in c.children if o.dep_ == "pobj"]
+                        if objs:
+                            return self._source_phrase(doc, objs[0])
+        for tok in sent:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.att_verbs:
+                subj = [c for c in tok.children if c.dep_ in ("nsubj",)]
+                if subj and subj[0].lower_ not in ("it", "which", "that", "who", "they", "he", "she"):
+                    return self._source_phrase(doc, subj[0])
+        for tok in sent:
+            if tok.lower_ in self.report_nouns:
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ == "by":
+                        objs = [o for o in c.children if o.dep_ == "pobj"]
+                        if objs:
+                            return self._source_phrase(doc, objs[0])
+        return None
+
+    def _attribution_window(self, doc: Any, sent: Any) -> str | None:
+        toks = list(sent)
+        for i, t in enumerate(toks[:-1]):
+            if t.lower_ == "according" and toks[i + 1].lower_ == "to":
+                for e in doc.ents:
+                    if e.start >= toks[i + 1].i + 1 and e.start <= toks[i + 1].i + 4 and e.label_ in ("ORG", "REPORT"):
+                        return self._entity_with_year(doc, e)
+        ents = [e for e in doc.ents if e.label_ in ("ORG", "REPORT") and sent.start <= e.start < sent.end]
+        for e in ents:
+            nxt = doc[e.end:e.end + 3]
+            if any(_lemma(t) in self.att_verbs or t.lower_.rstrip("s").rstrip("ed") in self.att_verbs
+                   for t in nxt if t.is_alpha):
+                return self._entity_with_year(doc, e)
+        for e in ents:
+            if e.label_ == "REPORT":
+                return self._entity_with_year(doc, e)
+        return None
+
+    def _entity_with_year(self, doc: Any, ent: Any) -> str:
+        start = ent.start
+        if start > 0 and self.lex.is_year(doc[start - 1].text):
+            start -= 1
+        elif start > 1 and self.lex.is_year(doc[start - 2].text) and doc[start - 1].text in ("'s",):
+            start -= 2
+        return _clean_source(doc[start:ent.end].text)
+
+    def _source_phrase(self, doc: Any, head: Any) -> str:
+        """A source's name: an entity from the rules inside the phrase, else the noun phrase."""
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        ents = [e for e in doc.ents if lo <= e.start < hi and e.label_ in ("REPORT", "ORG")]
+        if ents:
+            rep = [e for e in ents if e.label_ == "REPORT"]
+            return self._entity_with_year(doc, (rep or ents)[0])
+        toks = [t for t in head.subtree if t.i <= head.i or t.dep_ in ("compound",)]
+        toks = [t for t in toks if t.dep_ not in ("det", "punct", "advmod")]
+        text = doc[toks[0].i:head.i + 1].text if toks else head.text
+        return _clean_source(text)
+
+    # --- "the commission was established in 2013" ------------------------------------------
+
+    def _year_claim(self, doc: Any, y: YearMention, base: int, source: str, parsed: bool,
+                    original: str) -> Claim | None:
+        tok = doc[y.start]
+        i = y.start - 1
+        if i >= 0 and doc[i].lower_ in self.finder.months:
+            i -= 1  # "in February 2014"
+        if i < 0 or doc[i].lower_ != "in":
+            return None
+        sent = tok.sent
+        trigger = None
+        if parsed:
+            node = tok.head if tok.head.lower_ in self.finder.months else tok
+            prep = node.head
+            anchor = prep.head if prep.dep_ == "prep" else None
+            if anchor is not None and (anchor.lower_ in self.fact_words or anchor.lemma_.lower() in self.fact_words):
+                trigger = anchor
+        else:
+            for t in doc[max(sent.start, i - 10):i]:
+                if t.lower_ in self.fact_words:
+                    trigger = t
+        if trigger is None:
+            return None
+        if not parsed:
+            subj_toks = list(doc[max(sent.start, trigger.i - 4):trigger.i + 1])
+        elif trigger.pos_ in ("NOUN", "PROPN"):
+            subj_toks = [t for t in trigger.subtree if t.i < i]  # "the establishment of the COI"
+        else:
+            # what came to be: the object ("enacted the Act"), else the passive or active subject
+            deps = {c.dep_: c for c in trigger.children}
+            what = deps.get("dobj") or deps.get("nsubjpass")
+            if what is None and trigger.dep_ == "acl":
+                what = trigger.head  # "the report, released in 2014"
+            what = what or deps.get("nsubj")
+            subj_toks = (_np_tokens(what, set()) if what is not None else []) + [trigger]
+            subj_toks = [t for t in subj_toks if t.i < i or t.i > y.end]
+        subj_toks = [t for t in subj_toks if t.i != y.start]
+        subject = _phrase_text(doc, subj_toks, doc[y.start:y.end])
+        start, end = base + tok.idx, base + tok.idx + len(tok.text)
+        words = [_singular(_lemma(t)) for t in subj_toks if not (t.is_stop or t.is_punct)]
+        concepts = self._concepts(subject)
+        key = " ".join(dict.fromkeys([*concepts, *words]))
+        return Claim(
+            id=claim_id(source, start, end, original[tok.idx:tok.idx + len(tok.text)]), source=source,
+            start=start, end=end, text=original[tok.idx:tok.idx + len(tok.text)], sentence=" ".join(sent.text.split()), low=float(y.year), high=float(y.year),
+            qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
+            time=y.year, time_source="sentence", time_text=f"in {y.year}",
+            attribution=(self._attribution_parsed(doc, sent) if parsed else None) or self._attribution_window(doc, sent),
+            rule=f"year/fact:{trigger.lower_}", concepts=concepts,
+        )
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _concept_matcher(rules: Rules) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    concept_of: dict[str, str] = {}
+    for c in rules.concepts:
+        for a in (c.key, *c.aliases):
+            concept_of.setdefault(a.lower(), c.key)
+    if not concept_of:
+        return None, {}
+    alts = sorted(concept_of, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I), concept_of
+
+
+def _at_line_start(text: str, idx: int, seg_at_line_start: bool) -> bool:
+    nl = text.rfind("\n", 0, idx)
+    if nl < 0 and not seg_at_line_start:
+        return False
+    return not text[nl + 1:idx].strip()
+
+
+def _overlaps(span: Any, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(span.start_char < e and s < span.end_char for s, e in ranges)
+
+
+def _lemma(tok: Any) -> str:
+    lemma = tok.lemma_ if tok.lemma_ else tok.text
+    return lemma.lower()
+
+
+def _singular(word: str) -> str:
+    """Crude plural folding for keys (used when no lemmatizer ran: --model blank)."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _of_object(span: Any, inside: set[int]) -> Any:
+    """"85 percent of North Korean refugees" -> refugees."""
+    for tok in span:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i not in inside:
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return None
+
+
+def _np_tokens(head: Any, exclude: set[int]) -> list[Any]:
+    """The head noun with its modifiers and restricting phrases, at most ~12 tokens."""
+    keep = [head]
+    for c in head.lefts:
+        if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod", "nummod") and c.i not in exclude:
+            keep.extend(t for t in c.subtree if t.i not in exclude)
+    doc = head.doc
+    for c in head.rights:
+        if c.dep_ not in ("prep", "acl", "relcl", "advmod", "amod") or c.i in exclude:
+            continue
+        if c.left_edge.i > 0 and doc[c.left_edge.i - 1].is_punct:
+            break  # ", including entire families, who ...": not restrictive
+        if c.lower_ in ("including", "such", "like", "with"):
+            break
+        sub = sorted((t for t in c.subtree if t.i not in exclude), key=lambda t: t.i)
+        nums = [t.i for t in sub if t.like_num and not t.is_alpha]
+        if nums:
+            sub = [t for t in sub if t.i < nums[0]]
+        sub = sub[:14]
+        while sub and (sub[-1].is_stop or sub[-1].is_punct) and sub[-1].pos_ != "PROPN":
+            sub.pop()
+        if len(sub) < 2:
+            break
+        keep.extend(sub)
+        if c.dep_ == "relcl":
+            break
+    return sorted(set(keep), key=lambda t: t.i)
+
+
+def _governing_verb(tok: Any, inside: set[int]) -> Any:
+    """The verb a figure hangs from: "ruled ... for over six decades" -> ruled."""
+    for _ in range(5):
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in inside:
+            return tok
+        if tok.head is tok:
+            return None
+        if tok.i not in inside and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
+            return None
+        tok = tok.head
+    return None
+
+
+def _phrase_text(doc: Any, toks: list[Any], figure: Any) -> str:
+    if not toks:
+        return ""
+    toks = sorted(toks, key=lambda t: t.i)
+    lo, hi = toks[0].i, toks[-1].i + 1
+    # a contiguous stretch, skipping the figure itself if it sits inside
+    parts = []
+    for t in doc[lo:hi]:
+        if figure.start <= t.i < figure.end:
+            continue
+        parts.append(t.text_with_ws)
+    text = "".join(parts).strip(" ,;:-–—\n\t")
+    words = text.split()
+    while words and words[0].lower() in _DETS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _anaphoric(subject: str, sent_text: str) -> bool:
+    s = sent_text.lower()
+    return bool(re.search(r"\b(these|such|those)\s+\w+", s)) or not subject
+
+
+def _clean_source(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in _DETS:
+        words = words[1:]
+    out = " ".join(words).strip(" ,.;:'\"“”")
+    if out.endswith("'s"):
+        out = out[:-2]
+    return out

@@ -1,0 +1,160 @@
+"""From a decoded document to its claims: segmenting, the cheap candidate pass, nlp.pipe.
+
+Two stages keep the statistical pipeline off text that cannot hold a figure:
+1. cheap: split the file into lines (long lines into bounded chunks), then sentences
+   with a rule-based splitter, and keep only sentences in which a regex built from
+   the number lexicon finds a digit or a number word;
+2. statistical: only those sentences go through ``nlp.pipe`` (tagger, parser,
+   lemmatizer, entity rules), and claims are built from them with global offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .claims import Claim, ClaimBuilder
+from .io import Document
+from .nlp import Pipeline
+from .rules import Rules
+
+# A segment longer than this is cut at whitespace: spaCy's max_length is never raised,
+# and memory per Doc stays bounded whatever the file size.
+MAX_SEGMENT = 20_000
+_SENT_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
+# A period after these does not end a sentence ("U.S. Department", "Mr. Pak").
+_ABBREV_RE = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){1,4}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|vs|etc|Inc|Ltd|Co|Corp|Jr|Sr|Gen|Gov|"
+    r"Sen|Rep|Rev|Lt|Col|Capt|Sgt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est|fig|p|pp)\.)$"
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    at_line_start: bool
+    prev_text: str
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """Non-blank lines as (start, end), whitespace-trimmed, long ones cut in chunks."""
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        while e - s > MAX_SEGMENT:
+            cut = text.rfind(" ", s, s + MAX_SEGMENT)
+            cut = cut if cut > s else s + MAX_SEGMENT
+            yield s, cut
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s:
+            yield s, e
+        pos = end + 1
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, bool]]:
+    """Rule-based sentence spans ``(start, end, at_line_start)`` over the whole text."""
+    for s, e in _lines(text):
+        first = True
+        cur = s
+        for m in _SENT_END_RE.finditer(text, s, e):
+            if _ABBREV_RE.search(text, max(s, m.start() - 12), m.start()):
+                continue
+            yield cur, m.start(), first
+            first = False
+            cur = m.end()
+        if cur < e:
+            yield cur, e, first
+
+
+def candidate_regex(pipe_lex_words: frozenset[str]) -> re.Pattern[str]:
+    words = sorted(pipe_lex_words, key=len, reverse=True)
+    return re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+_PUB_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _publication_regex(rules: Rules) -> re.Pattern[str]:
+    key = id(rules)
+    if key not in _PUB_CACHE:
+        months = "|".join(sorted(rules.context["not_claims"]["months"], key=len, reverse=True))
+        cues = "|".join(re.escape(c) for c in sorted(rules.context["publication"]["cues"], key=len, reverse=True))
+        date = (rf"(?:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+                rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{months})\.?,?\s+(?P<y2>\d{{4}})"
+                rf"|(?:{months})\.?,?\s+(?P<y3>\d{{4}})"
+                rf"|(?P<y4>\d{{4}})-\d{{2}}-\d{{2}})")
+        _PUB_CACHE[key] = re.compile(
+            rf"(?:\b(?:{cues})\b[^\n\d]{{0,25}}?\s*(?P<d1>{date.replace('?P<y', '?P<a')})"
+            rf"|^[ \t#*|>-]*(?P<d2>{date})[ \t*]*$)",
+            re.I | re.M,
+        )
+    return _PUB_CACHE[key]
+
+
+def publication(text: str, rules: Rules) -> tuple[int, str] | None:
+    """The document's publication year, from a cue ("Published on ...") or a date-only line."""
+    rx = _publication_regex(rules)
+    for chunk in (text[:4000], text[-4000:]):
+        m = rx.search(chunk)
+        if m:
+            year = next(int(v) for k, v in m.groupdict().items() if v and k[0] in "ay" and len(k) == 2)
+            return year, " ".join(m.group(0).split()).lstrip("#*|> ")
+    return None
+
+
+# Unicode spaces (NBSP, thin space, ...) become plain spaces before spaCy sees the text:
+# one character for one, so offsets stay those of the file.
+SPACES = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+          "\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"}
+
+
+class Extractor:
+    """Per-process state: the loaded pipeline and the claim builder."""
+
+    def __init__(self, pipe: Pipeline, batch_size: int = 256) -> None:
+        self.pipe = pipe
+        self.builder = ClaimBuilder(pipe.rules, pipe.lex)
+        self.candidate = candidate_regex(pipe.lex.number_words)
+        self.batch_size = batch_size
+
+    def candidate_sentences(self, text: str) -> list[Segment]:
+        out = []
+        prev = ""
+        for s, e, first in sentences(text):
+            if self.candidate.search(text, s, e):
+                out.append(Segment(s, e, first, prev))
+            prev = text[s:e] if e - s < 2000 else ""
+        return out
+
+    def extract(self, doc: Document) -> list[Claim]:
+        """All claims of one document, in text order."""
+        text = doc.text
+        pub = publication(text, self.pipe.rules)
+        segs = self.candidate_sentences(text)
+        claims: list[Claim] = []
+        nlp = self.pipe.nlp
+        with _memory_zone(nlp):
+            texts = (text[s.start:s.end].translate(SPACES) for s in segs)
+            for seg, sdoc in zip(segs, nlp.pipe(texts, batch_size=self.batch_size)):
+                claims.extend(self.builder.build(sdoc, seg.start, doc.source, pub, text[seg.start:seg.end],
+                                                 seg.at_line_start, seg.prev_text))
+        return claims
+
+
+def _memory_zone(nlp: Any) -> Any:
+    """spaCy's memory_zone frees per-Doc vocabulary growth (flat memory on long runs)."""
+    from contextlib import nullcontext
+
+    zone = getattr(nlp, "memory_zone", None)
+    return zone() if zone is not None else nullcontext()

@@ -1,0 +1,320 @@
+"""Load and validate the rule files in ``rules/`` (and any ``--rules DIR`` on top).
+
+Rules are data: number lexicons, units, context words, subject concepts (TOML) and
+entity patterns (spaCy SpanRuler JSONL).  Every file is checked against a small schema
+on load, and every error names the file and the line, because a user editing these
+files by hand must be able to find their typo without reading a traceback.
+
+Merging: a user directory adds to the defaults.  Lists are extended, tables merged
+key by key, arrays of tables ([[unit]], [[concept]]) appended, JSONL lines appended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import RulesError
+
+# --- schema -------------------------------------------------------------------------
+# A schema is a type marker or a dict of key -> schema.  Markers:
+STR_LIST = "list[str]"
+NUM = "number"
+INT = "int"
+NUM_MAP = "dict[str, number]"
+PAIR_MAP = "dict[str, [number, number]]"
+LIST_MAP = "dict[str, list[str]]"
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "numbers.toml": {
+        "cardinals": STR_LIST,
+        "ignore_alone": STR_LIST,
+        "scales": NUM_MAP,
+        "scales_need_currency": STR_LIST,
+        "words": NUM_MAP,
+        "vague": PAIR_MAP,
+        "qualifiers": {
+            "approx": STR_LIST,
+            "at_least": STR_LIST,
+            "at_most": STR_LIST,
+            "trailing_at_least": STR_LIST,
+            "trailing_at_most": STR_LIST,
+            "trailing_approx": STR_LIST,
+        },
+        "ranges": {"openers": STR_LIST, "joiners": STR_LIST},
+        "years": {"min": INT, "max": INT},
+    },
+    "units.toml": {
+        "unit": [{"name": "str", "kind": "str", "symbols": STR_LIST, "words": STR_LIST, "factor": NUM}],
+        "periods": LIST_MAP,
+        "people": {"nouns": STR_LIST},
+    },
+    "context.toml": {
+        "not_claims": {
+            "labels_before": STR_LIST,
+            "furniture_after": STR_LIST,
+            "months": STR_LIST,
+            "weekdays": STR_LIST,
+        },
+        "years": {"fact_words": STR_LIST, "markers": STR_LIST},
+        "attribution": {
+            "verbs": STR_LIST,
+            "report_nouns": STR_LIST,
+            "according": STR_LIST,
+            "anaphora": STR_LIST,
+        },
+        "publication": {"cues": STR_LIST},
+    },
+    "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST}]},
+}
+JSONL_FILES = ("entities.jsonl",)
+UNIT_KINDS = {"count", "money", "percent", "duration", "rate", "other"}
+ENTITY_KEYS = {"label", "pattern", "id"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit: ``name`` is canonical ("USD"), ``factor`` converts ("decades" -> years)."""
+
+    name: str
+    kind: str
+    symbols: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Rules:
+    """Everything the extractor knows about the language of figures, as plain data."""
+
+    numbers: dict[str, Any]
+    units: list[Unit]
+    periods: dict[str, list[str]]
+    people: frozenset[str]
+    context: dict[str, Any]
+    concepts: list[Concept]
+    entities: list[dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+    digest: str = ""
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped in the wheel (the repo's top-level ``rules/``).
+
+    In a source checkout (editable install, or tests run from the repo) the package is
+    imported from the working tree, where the rules sit beside it, not inside it.
+    """
+    beside = Path(__file__).resolve().parent.parent / "rules"
+    if (beside / "numbers.toml").is_file():
+        return beside
+    try:
+        return Path(str(resources.files("nkextract.default_rules")))
+    except ModuleNotFoundError:
+        return beside
+
+
+def load_rules(extra: Iterable[Path] = ()) -> Rules:
+    """Load the default rules, then each extra directory on top, validating every file."""
+    dirs = [default_rules_dir(), *[Path(d) for d in extra]]
+    merged: dict[str, dict[str, Any]] = {name: {} for name in SCHEMAS}
+    entities: list[dict[str, Any]] = []
+    sources: list[str] = []
+    h = hashlib.sha256()
+    for i, d in enumerate(dirs):
+        if not d.is_dir():
+            raise RulesError(f"{d}: rules directory not found")
+        names = sorted(p.name for p in d.iterdir() if p.suffix in {".toml", ".jsonl"})
+        for name in names:
+            path = d / name
+            if name not in SCHEMAS and name not in JSONL_FILES:
+                known = ", ".join([*SCHEMAS, *JSONL_FILES])
+                raise RulesError(f"{path}: unknown rules file (expected one of: {known})")
+            text = _read_text(path)
+            h.update(name.encode() + b"\0" + text.encode() + b"\0")
+            sources.append(str(path))
+            if name in JSONL_FILES:
+                entities.extend(_parse_entities(path, text))
+            else:
+                data = _parse_toml(path, text)
+                _validate(path, text, data, SCHEMAS[name], "")
+                _merge(merged[name], data)
+        if i == 0 and not sources:
+            raise RulesError(f"{d}: default rules are missing (broken install?)")
+    rules = _build(merged, entities)
+    rules.sources = sources
+    rules.digest = h.hexdigest()[:16]
+    return rules
+
+
+# --- parsing & validation -------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise RulesError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise RulesError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        # tomllib's message already says "(at line N, column M)".
+        raise RulesError(f"{path}: invalid TOML: {e}") from None
+
+
+def _line_of(text: str, key: str) -> int:
+    """Best line number for a key: TOML decoders do not keep positions."""
+    pat = re.compile(rf"^\s*(\[\[?)?\s*(\S+\.)?{re.escape(key)}\s*(=|\]|\.)", re.M)
+    m = pat.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def _validate(path: Path, text: str, data: Any, schema: Any, where: str) -> None:
+    def fail(key: str, msg: str) -> None:
+        raise RulesError(f"{path}:{_line_of(text, key)}: {msg}")
+
+    if isinstance(schema, list):  # array of tables
+        item_schema = schema[0]
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            fail(where, f"'{where}' must be an array of tables ([[{where}]])")
+        for item in data:
+            _validate(path, text, item, item_schema, where)
+            missing = [k for k in ("name", "kind", "key", "aliases") if k in item_schema and k not in item]
+            if missing:
+                fail(where, f"[[{where}]] entry is missing '{missing[0]}'")
+            if where == "unit" and item["kind"] not in UNIT_KINDS:
+                fail("kind", f"unit kind '{item['kind']}' is not one of {sorted(UNIT_KINDS)}")
+        return
+    for key, value in data.items():
+        if key not in schema:
+            fail(key, f"unknown key '{key}'" + (f" in [{where}]" if where else "")
+                 + f" (expected one of: {', '.join(schema)})")
+        s = schema[key]
+        if isinstance(s, (dict, list)):
+            if isinstance(s, dict) and not isinstance(value, dict):
+                fail(key, f"'{key}' must be a table")
+            _validate(path, text, value, s, key)
+        elif not _type_ok(value, s):
+            fail(key, f"'{key}' must be {s}")
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _type_ok(v: Any, marker: str) -> bool:
+    if marker == "str":
+        return isinstance(v, str) and bool(v.strip())
+    if marker == STR_LIST:
+        return isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v)
+    if marker == NUM:
+        return _is_num(v) and v == v and abs(v) != float("inf")
+    if marker == INT:
+        return isinstance(v, int) and not isinstance(v, bool)
+    if marker == NUM_MAP:
+        return isinstance(v, dict) and all(_is_num(x) for x in v.values())
+    if marker == PAIR_MAP:
+        return isinstance(v, dict) and all(
+            isinstance(x, list) and len(x) == 2 and all(_is_num(y) for y in x) and x[0] <= x[1]
+            for x in v.values()
+        )
+    if marker == LIST_MAP:
+        return isinstance(v, dict) and all(_type_ok(x, STR_LIST) for x in v.values())
+    raise AssertionError(marker)
+
+
+def _parse_entities(path: Path, text: str) -> list[dict[str, Any]]:
+    """Parse SpanRuler JSONL; each pattern is checked by spaCy's own Matcher validator."""
+    from spacy.lang.en import English
+    from spacy.matcher import Matcher
+
+    vocab = English().vocab
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise RulesError(f"{path}:{lineno}: invalid JSON: {e.msg} (column {e.colno})") from None
+        if not isinstance(obj, dict):
+            raise RulesError(f"{path}:{lineno}: each line must be a JSON object")
+        unknown = set(obj) - ENTITY_KEYS
+        if unknown:
+            raise RulesError(f"{path}:{lineno}: unknown key '{sorted(unknown)[0]}' "
+                             f"(expected: label, pattern, id)")
+        if not isinstance(obj.get("label"), str) or not obj["label"].strip():
+            raise RulesError(f"{path}:{lineno}: 'label' must be a non-empty string")
+        pat = obj.get("pattern")
+        if isinstance(pat, str):
+            if not pat.strip():
+                raise RulesError(f"{path}:{lineno}: 'pattern' is empty")
+        elif isinstance(pat, list) and pat and all(isinstance(t, dict) for t in pat):
+            try:
+                Matcher(vocab, validate=True).add("check", [pat])
+            except Exception as e:  # spaCy raises ValueError/MatchPatternError with a long text
+                msg = " ".join(str(e).split())[:200]
+                raise RulesError(f"{path}:{lineno}: invalid spaCy token pattern: {msg}") from None
+        else:
+            raise RulesError(f"{path}:{lineno}: 'pattern' must be a phrase string "
+                             f"or a non-empty list of token objects")
+        out.append(obj)
+    return out
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        old = into.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            old.extend(v for v in value if v not in old)
+        else:
+            into[key] = value
+
+
+def _lower_list(xs: Iterable[str]) -> list[str]:
+    return [x.lower().strip() for x in xs]
+
+
+def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rules:
+    units_toml = m["units.toml"]
+    units = [
+        Unit(
+            name=u["name"],
+            kind=u["kind"],
+            symbols=tuple(_lower_list(u.get("symbols", []))),
+            words=tuple(_lower_list(u.get("words", []))),
+            factor=float(u.get("factor", 1.0)),
+        )
+        for u in units_toml.get("unit", [])
+    ]
+    periods = {k: _lower_list(v) for k, v in units_toml.get("periods", {}).items()}
+    people = frozenset(_lower_list(units_toml.get("people", {}).get("nouns", [])))
+    concepts = [Concept(c["key"].lower(), tuple(_lower_list(c["aliases"])))
+                for c in m["concepts.toml"].get("concept", [])]
+    return Rules(
+        numbers=m["numbers.toml"],
+        units=units,
+        periods=periods,
+        people=people,
+        context=m["context.toml"],
+        concepts=concepts,
+        entities=entities,
+    )

@@ -51,6 +51,7 @@ class Claim:
     attribution: str | None
     rule: str
     per: str | None = None
+    head: str = ""
     places: list[str] = field(default_factory=list)
     concepts: list[str] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
@@ -72,7 +73,7 @@ class Claim:
                    if n not in d]
         if missing:
             raise ValueError(f"claim record lacks '{missing[0]}'")
-        defaults = {"sentence": "", "qualifier": "exact", "subject": "", "subject_key": "",
+        defaults = {"sentence": "", "qualifier": "exact", "subject": "", "subject_key": "", "head": "",
                     "time": None, "time_source": None, "time_text": None, "attribution": None,
                     "rule": ""}
         kw = {**defaults, **{k: v for k, v in d.items() if k in names}}
@@ -170,11 +171,13 @@ class ClaimBuilder:
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
         kind = "rate" if per else q.kind
-        places = self._places(doc, phrase_toks, span, sent)
+        places = self._places(doc, phrase_toks, span, sent, head)
         if inherit is not None and not places:
             places = list(inherit.places)
         sent_text = sent.text
-        concepts = self._concepts(f"{subject} {sent_text}")
+        # the subject's own concept first; the sentence's ("these camps, known as gulags, hold
+        # 200,000 prisoners") only when the subject names none
+        concepts = self._concepts(subject) or self._concepts(sent_text)
         if not concepts and prev_sent_text and _anaphoric(subject, sent_text):
             concepts = self._concepts(prev_sent_text)
         key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
@@ -189,6 +192,7 @@ class ClaimBuilder:
             qualifier=q.qualifier, unit=unit, kind=kind, subject=subject, subject_key=key,
             time=time, time_source=time_source, time_text=time_text, attribution=attribution,
             rule=f"figure/{fig.rule}", per=per, places=places, concepts=concepts,
+            head=inherit.head if inherit is not None else _singular(head_lemma),
         )
 
     def _antecedent(self, earlier: list[Claim], sent: Any, kind: str) -> Claim | None:
@@ -282,18 +286,21 @@ class ClaimBuilder:
                     return per
         return None
 
-    def _places(self, doc: Any, phrase_toks: list[Any], span: Any, sent: Any) -> list[str]:
-        idx = {t.i for t in phrase_toks}
+    def _places(self, doc: Any, phrase_toks: list[Any], span: Any, sent: Any, head: Any) -> list[str]:
+        """Where the figure holds: places in the subject's restricting phrase ("workers in
+        Russia"), not in its modifiers ("DPRK workers" are workers from the DPRK)."""
+        first = head.i if head is not None else -1
+        idx = {t.i for t in phrase_toks if t.i > first}
         for child in span.root.children:
             if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
                 idx.update(t.i for t in child.subtree)
         places = [e.text for e in doc.ents if e.label_ == "GPE" and any(t.i in idx for t in e)]
         if not places:
             # "In China, traffickers traffick about 80 percent ..."
-            first = sent[0:2]
-            if len(first) == 2 and first[0].lower_ == "in":
+            opening = sent[0:2]
+            if len(opening) == 2 and opening[0].lower_ == "in":
                 for e in doc.ents:
-                    if e.label_ == "GPE" and e.start == first[1].i:
+                    if e.label_ == "GPE" and e.start == opening[1].i:
                         places.append(e.text)
         return sorted(set(places))
 
@@ -470,7 +477,7 @@ class ClaimBuilder:
             qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
             time=y.year, time_source="sentence", time_text=f"in {y.year}",
             attribution=(self._attribution_parsed(doc, sent) if parsed else None) or self._attribution_window(doc, sent),
-            rule=f"year/fact:{trigger.lower_}", concepts=concepts,
+            rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=_singular(_lemma(trigger)),
         )
 
 

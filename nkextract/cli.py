@@ -217,3 +217,160 @@ def extract(
         return _report_skipped(result, errors, quiet)
 
     _run(body)
+
+
+TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
+                                       help="Relative tolerance before two intervals disagree.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
+
+
+def _claims_for(paths: Sequence[Path], from_claims: Path | None, rules: list[Path] | None, model: str,
+                include: list[str] | None, quiet: bool) -> tuple[list[Any], Any]:
+    from .runner import ExtractResult, load_claims_file
+
+    if from_claims is not None:
+        claims = load_claims_file(from_claims)
+        return claims, ExtractResult(claims=claims, files=len({c.source for c in claims}))
+    if not paths:
+        raise NkError("give PATH... or --from-claims FILE")
+    result = _extract(paths, rules, model, include, quiet)
+    return result.claims, result
+
+
+def _rows_for_groups(groups: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Flat rows for CSV/Markdown: one per claim, with its group's columns first."""
+    cols = ["group", "verdict", "subject", "unit", "severity", "why", "value_low", "value_high", "qualifier",
+            "text", "source", "start", "end", "time", "attribution", "mentions", "backing", "sentence", "id"]
+    rows = []
+    for n, g in enumerate(groups, 1):
+        for c in g["claims"]:
+            rows.append({"group": n, "verdict": g["verdict"], "subject": g["subject"], "unit": g["unit"],
+                         "severity": g["severity"], "why": g["why"], "value_low": c["low"],
+                         "value_high": c["high"], "qualifier": c["qualifier"], "text": c["text"],
+                         "source": c["source"], "start": c["start"], "end": c["end"], "time": c["time"],
+                         "attribution": c["attribution"], "mentions": len(c["mentions"]),
+                         "backing": c["backing"], "sentence": c["sentence"], "id": c["id"]})
+    return rows, cols
+
+
+def _print_renderables(items: Sequence[Any], out: Path | None) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    if out is None:
+        console = Console(file=sys.stdout, width=max(100, min(Console().width, 140)))
+        for it in items:
+            console.print(it)
+        return
+    buf = StringIO()
+    console = Console(file=buf, width=100, force_terminal=False)
+    for it in items:
+        console.print(it)
+    _emit(buf.getvalue(), out)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def conflicts(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
+                                                          show_default=False)] = None,
+    tolerance: TolOpt = 0.1,
+    show_all: AllOpt = False,
+    min_sources: Annotated[int, typer.Option("--min-sources", min=1,
+                                             help="Hide groups backed by fewer independent sources.")] = 2,
+    from_claims: Annotated[Optional[Path], typer.Option("--from-claims",
+                                                        help="Read claims written by 'extract' (JSON/JSONL).")] = None,
+    fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
+                                                   help="Exit 1 when a conflict or inconsistency is found.")] = False,
+    rules: RulesOpt = None,
+    model: ModelOpt = "auto",
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    include: IncludeOpt = None,
+    errors: ErrorsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Group claims about the same quantity and show where sources disagree (the main report)."""
+
+    def body() -> int:
+        from .conflicts import group_claims
+        from .dedupe import dedupe
+        from .export import to_csv, to_json, to_jsonl, to_markdown
+
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
+        claims, result = _claims_for(paths or [], from_claims, rules, model, include, quiet)
+        merged = dedupe(claims)
+        groups = [g for g in group_claims(merged, tolerance) if g.sources >= min_sources]
+        severe = [g for g in groups if g.verdict in ("conflict", "inconsistency")]
+        shown = [g.to_dict() for g in (groups if show_all else severe)]
+        if f is Fmt.table:
+            from .render import group_view, groups_summary
+
+            items: list[Any] = [groups_summary([g.to_dict() for g in groups], result.files,
+                                               len(claims), len(claims) - len(merged)), ""]
+            for n, g in enumerate(shown, 1):
+                items.extend(group_view(n, g))
+            if not shown:
+                items.append(" no disagreements found" + ("" if show_all else " (--all shows every group)"))
+            _print_renderables(items, out)
+        elif f is Fmt.json:
+            _emit(to_json(shown), out)
+        elif f is Fmt.jsonl:
+            _emit(to_jsonl(shown), out)
+        else:
+            rows, cols = _rows_for_groups(shown)
+            _emit(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)
+        code = _report_skipped(result, errors, quiet)
+        if fail_on_conflict and severe:
+            return EXIT_DISAGREE
+        return code
+
+    _run(body)
+
+
+@app.command(epilog="Exit codes: 0 the sources agree; 1 they disagree; 2 usage error; "
+                    "3 they agree but some inputs were skipped.")
+def diff(
+    a: Annotated[Path, typer.Argument(help="First source: a file or folder.", show_default=False)],
+    b: Annotated[Path, typer.Argument(help="Second source: a file or folder.", show_default=False)],
+    tolerance: TolOpt = 0.1,
+    show_all: AllOpt = False,
+    rules: RulesOpt = None,
+    model: ModelOpt = "auto",
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    include: IncludeOpt = None,
+    errors: ErrorsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Show the figures on which two sources disagree (with --all, also those they share)."""
+
+    def body() -> int:
+        from .conflicts import diff_claims
+        from .dedupe import dedupe
+        from .export import to_json
+
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
+        for p in (a, b):
+            if not p.exists():
+                raise NkError(f"{p}: no such file or directory")
+        res_a = _extract([a], rules, model, include, quiet)
+        res_b = _extract([b], rules, model, include, quiet)
+        rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance)
+        disagree = [r for r in rows if r.verdict in ("conflict", "inconsistency")]
+        shown = [r.to_dict() for r in (rows if show_all else disagree)]
+        if f is Fmt.table:
+            from .render import diff_view
+
+            if shown:
+                _print_renderables([diff_view(shown, str(a), str(b))], out)
+            else:
+                _print_renderables([f" {a} and {b} do not disagree on any figure they share "
+                                    f"({len(rows)} shared)"], out)
+        else:
+            _emit(to_json({"a": str(a), "b": str(b), "tolerance": tolerance, "rows": shown}), out)
+        res_a.errors.extend(res_b.errors)
+        skipped = _report_skipped(res_a, errors, quiet)
+        return EXIT_DISAGREE if disagree else skipped
+
+    _run(body)

@@ -157,9 +157,11 @@ def parse_number(toks: Sequence[str], lex: Lexicon, currency: bool = False) -> t
     # scales written after the number ("billion", "bn", "thousand"), multiplied together
     scale = 1.0
     wrote_scale = False
-    while len(toks) > 1:
-        word = toks[-1]
-        if word not in lex.scales and word.endswith("s") and toks[-2] == "of":
+    body = toks
+    while len(body) > 1:
+        word = body[-1]
+        if word not in lex.scales and word.endswith("s") and body[-2] == "of" and len(body) > 2 \
+                and body[-3] in lex.vague:
             word = word[:-1]  # "hundreds of thousands": the plural scales the vague head
         if word not in lex.scales:
             break
@@ -167,10 +169,18 @@ def parse_number(toks: Sequence[str], lex: Lexicon, currency: bool = False) -> t
             return None
         scale *= lex.scales[word]
         wrote_scale = True
-        toks = toks[:-1]
-        if toks and toks[-1] in ("of", *_ARTICLES) and len(toks) > 1:
-            toks = toks[:-1]  # "hundreds of thousands", "half a million"
-    head = _parse_head(toks, lex)
+        body = body[:-1]
+        # "hundreds of thousands", "a couple of million", "half a million"; not "5 of million"
+        if len(body) > 1 and ((body[-1] == "of" and (body[-2] in lex.vague or body[-2] in lex.words))
+                              or (body[-1] in _ARTICLES and body[-2] in lex.words)):
+            body = body[:-1]
+    # a phrase of cardinal words goes to text2num whole: "one million two hundred thousand"
+    # is 1,200,000, not (one million two) x hundred x thousand.  text2num does not know
+    # "trillion", so when it fails the scale-stripped head is tried instead.
+    whole = _cardinal_value(toks, lex) if _all_cardinal(toks, lex) else None
+    if whole is not None:
+        return whole, whole, (scale if wrote_scale and len(body) < len(toks) else None), False
+    head = _parse_head(body, lex)
     if head is None:
         return None
     lo, hi, vague = head
@@ -180,34 +190,53 @@ def parse_number(toks: Sequence[str], lex: Lexicon, currency: bool = False) -> t
     return lo, hi, (scale if wrote_scale else None), vague
 
 
+def _all_cardinal(toks: Sequence[str], lex: Lexicon) -> bool:
+    return bool(toks) and all(t in lex.cardinals or t == "and" for t in toks) \
+        and toks[0] != "and" and toks[-1] != "and"
+
+
+def _cardinal_value(toks: Sequence[str], lex: Lexicon) -> float | None:
+    try:
+        v = float(text2num(" ".join(toks), "en"))
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+    return v if _finite(v) else None
+
+
 def _parse_head(toks: Sequence[str], lex: Lexicon) -> tuple[float, float, bool] | None:
+    if not toks:
+        return None
     if len(toks) == 1:
         t = toks[0]
         if _DIGITS_RE.match(t):
             v = float(t.replace(",", ""))
-            return v, v, False
+            return (v, v, False) if _finite(v) else None
         if t in lex.vague:
             lo, hi = lex.vague[t]
             return lo, hi, True
         if t in lex.words:
             return lex.words[t], lex.words[t], False
-    # "two dozen", "a dozen", "half"
-    for i, t in enumerate(toks):
-        if t in lex.words:
-            before = [x for x in toks[:i] if x not in _ARTICLES]
-            if toks[i + 1:]:
-                return None
-            base = _parse_head(before, lex) if before else (1.0, 1.0, False)
-            if base is None or base[2]:
-                return None
-            v = base[0] * lex.words[t]
-            return v, v, False
-    if all(t in lex.cardinals or t == "and" for t in toks) and toks[0] != "and" and toks[-1] != "and":
-        try:
-            v = float(text2num(" ".join(toks), "en"))
-        except (ValueError, TypeError):
+    # "two and a half" (years), "one and a half" (million)
+    if len(toks) > 3 and tuple(toks[-3:]) == ("and", "a", "half"):
+        base = _parse_head(toks[:-3], lex)
+        if base is None or base[2]:
             return None
+        return base[0] + 0.5, base[0] + 0.5, False
+    # a multiplier word last: "two dozen", "a couple dozen", "half a dozen"
+    if toks[-1] in lex.words:
+        before = list(toks[:-1])
+        if before and before[0] in _ARTICLES:
+            before = before[1:]
+        if len(before) > 1 and before[-1] in _ARTICLES:
+            before = before[:-1]  # "half a dozen"
+        base = _parse_head(before, lex) if before else (1.0, 1.0, False)
+        if base is None or base[2]:
+            return None
+        v = base[0] * lex.words[toks[-1]]
         return v, v, False
+    if _all_cardinal(toks, lex):
+        v = _cardinal_value(toks, lex)
+        return None if v is None else (v, v, False)
     # digits followed by scale words already stripped; anything else is not a number
     return None
 

@@ -22,9 +22,15 @@ def fmt_num(v: float | None) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
-def fmt_value(low: float | None, high: float | None, qualifier: str, unit: str | None = None) -> str:
-    """An interval as a reader would write it: "80,000–120,000", "≥1,000", "≤30,000", "~200,000"."""
+def fmt_value(low: float | None, high: float | None, qualifier: str, unit: str | None = None,
+              symbols_only: bool = False) -> str:
+    """An interval as a reader would write it: "80,000–120,000", "≥1,000", "≤30,000", "~200,000".
+
+    ``symbols_only`` keeps $/£/€ and % but leaves other units to a header.
+    """
     u = unit or ""
+    if symbols_only and not u.startswith(("USD", "GBP", "EUR", "percent")):
+        u = ""
     prefix, suffix = "", ""
     if u.startswith(("USD", "GBP", "EUR")):
         sym = {"USD": "$", "GBP": "£", "EUR": "€"}[u[:3]]
@@ -41,7 +47,7 @@ def fmt_value(low: float | None, high: float | None, qualifier: str, unit: str |
     elif low == high:
         core = ("~" if qualifier == "approx" else "") + prefix + fmt_num(low)
     else:
-        core = prefix + fmt_num(low) + "–" + prefix + fmt_num(high)
+        core = ("~" if qualifier == "approx" else "") + prefix + fmt_num(low) + "–" + prefix + fmt_num(high)
     return core + suffix
 
 
@@ -67,4 +73,76 @@ def claims_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Ta
             "" if c["time"] is None else str(c["time"]),
             c["attribution"] or "",
         )
+    return t
+
+
+VERDICT_STYLE = {"conflict": "bold red", "inconsistency": "bold magenta", "trend": "yellow",
+                 "scope": "cyan", "agree": "green"}
+
+
+def _quote(text: str, width: int = 34) -> str:
+    t = " ".join(text.split())
+    return f"“{t}”" if len(t) <= width else f"“{t[: width - 1]}…”"
+
+
+def _when_who(c: dict[str, Any]) -> str:
+    parts = []
+    if c.get("time") is not None:
+        parts.append(str(c["time"]))
+    if c.get("attribution"):
+        parts.append(c["attribution"])
+    return " · ".join(parts)
+
+
+def group_view(n: int, g: dict[str, Any]) -> list[Any]:
+    """One group as a header line, an aligned table of its claims, and the why line."""
+    style = VERDICT_STYLE.get(g["verdict"], "")
+    head = Text(f" #{n:<3}", style="bold")
+    head.append(f"{g['verdict']:<13}", style=style)
+    sev = g.get("severity")
+    head.append(f"×{sev:<5.1f}" if sev else " " * 6, style=style)
+    head.append(f" {g['subject']}", style="bold")
+    head.append(f"   [{g['unit']}; {g['sources']} source{'s' if g['sources'] != 1 else ''}]", style="dim")
+    t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=False)
+    t.add_column(width=4)
+    t.add_column(justify="right", no_wrap=True, min_width=10)
+    t.add_column(style="cyan", no_wrap=True, max_width=14)
+    t.add_column(style="dim", no_wrap=True, max_width=5)
+    t.add_column(overflow="ellipsis", no_wrap=True, max_width=34)
+    t.add_column(style="dim", overflow="ellipsis", no_wrap=True, max_width=24)
+    value_style = style if g["verdict"] in ("conflict", "inconsistency") else "bold"
+    for c in g["claims"]:
+        mentions = len(c.get("mentions") or [1])
+        more = f"×{mentions}" if mentions > 1 else ""
+        t.add_row("", Text(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True), style=value_style),
+                  short_source(c["source"], 14), more, _quote(c["text"]), _when_who(c))
+    why = Text(f"      why: {g['why']}", style="dim italic")
+    return [head, t, why, Text("")]
+
+
+def groups_summary(groups: Sequence[dict[str, Any]], n_sources: int, n_claims: int, n_merged: int) -> Text:
+    counts = {v: sum(1 for g in groups if g["verdict"] == v) for v in VERDICT_STYLE}
+    parts = [f"{counts['conflict']} conflict{'s' if counts['conflict'] != 1 else ''}",
+             f"{counts['inconsistency']} inconsistenc{'ies' if counts['inconsistency'] != 1 else 'y'}"]
+    extra = [f"{counts[v]} {v}" for v in ("trend", "scope", "agree") if counts[v]]
+    line = Text(" " + ", ".join(parts + extra), style="bold")
+    line.append(f" in {n_sources} source{'s' if n_sources != 1 else ''} "
+                f"({n_claims} claims, {n_merged} merged duplicates)", style="dim")
+    return line
+
+
+def diff_view(rows: Sequence[dict[str, Any]], a_name: str, b_name: str) -> Table:
+    t = Table(title=f"{a_name}  vs  {b_name}", box=None, pad_edge=False, padding=(0, 1))
+    t.add_column("verdict", no_wrap=True)
+    t.add_column("subject", overflow="fold", max_width=28)
+    t.add_column("A", justify="right", no_wrap=True)
+    t.add_column("B", justify="right", no_wrap=True)
+    t.add_column("A says / B says", overflow="fold", max_width=36, style="dim")
+    for r in rows:
+        style = VERDICT_STYLE.get(r["verdict"], "")
+        va = ", ".join(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True) for c in r["a"])
+        vb = ", ".join(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True) for c in r["b"])
+        quotes = f"A {_quote(r['a'][0]['text'], 28)}  B {_quote(r['b'][0]['text'], 28)}"
+        t.add_row(Text(r["verdict"], style=style), r["subject"], Text(va, style=style),
+                  Text(vb, style=style), quotes)
     return t

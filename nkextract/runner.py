@@ -58,3 +58,33 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
         if progress is not None:
             progress(n, total)
     return result
+
+
+def load_claims_file(path: Path) -> list[Claim]:
+    """Read claims that ``extract`` wrote (a JSON array or JSONL), so a corpus is parsed once."""
+    import json
+
+    from .errors import UsageError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read claims file {path}: {getattr(e, 'strerror', None) or e}") from None
+    stripped = text.lstrip()
+    records: list[tuple[int, object]] = []
+    try:
+        if stripped.startswith("["):
+            records = list(enumerate(json.loads(text), 1))
+        else:
+            records = [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{path}:{e.lineno}: invalid JSON in claims file: {e.msg}") from None
+    claims = []
+    for n, rec in records:
+        if not isinstance(rec, dict):
+            raise UsageError(f"{path}: record {n} is not a claim object")
+        try:
+            claims.append(Claim.from_dict(rec))
+        except (TypeError, ValueError) as e:
+            raise UsageError(f"{path}: record {n}: {e}") from None
+    return claims

@@ -446,10 +446,11 @@ class ClaimBuilder:
             anchor = prep.head if prep.dep_ == "prep" else None
             if anchor is not None and (anchor.lower_ in self.fact_words or anchor.lemma_.lower() in self.fact_words):
                 trigger = anchor
-        else:
-            for t in doc[max(sent.start, i - 10):i]:
-                if t.lower_ in self.fact_words:
-                    trigger = t
+        else:  # no parse: the nearest fact word in the sentence, before or after
+            near = [t for t in doc[max(sent.start, i - 25):min(sent.end, y.end + 15)]
+                    if t.lower_ in self.fact_words]
+            if near:
+                trigger = min(near, key=lambda t: abs(t.i - y.start))
         if trigger is None:
             return None
         if not parsed:

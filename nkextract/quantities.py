@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable, Sequence
 
@@ -253,8 +253,8 @@ def _split_units(toks: list[str], lex: Lexicon) -> tuple[Unit | None, list[str],
         if len(toks) > len(words) and _endswith(toks, words):
             unit, toks = u, toks[: len(toks) - len(words)]
             break
-    if currency is not None and unit is not None and unit.kind == "money" and unit.name != currency.name:
-        return None  # "$5 euros"
+    if currency is not None and unit is not None and unit.name != currency.name:
+        return None  # "$5 euros", "$5%", "$10 hours"
     return currency, toks, unit
 
 
@@ -263,12 +263,14 @@ def _parse_side(toks: list[str], lex: Lexicon) -> _Side | None:
     if split is None:
         return None
     currency, rest, unit = split
-    if unit is not None and unit.kind == "money" and currency is None:
+    if unit is not None and unit.kind == "money":
         currency, unit = unit, None
     num = parse_number(rest, lex, currency=currency is not None)
     if num is None:
         return None
     lo, hi, scale, vague = num
+    if unit is not None:  # canonical unit now, so the two ends of a range compare
+        lo, hi = lo * unit.factor, hi * unit.factor
     return _Side(lo, hi, scale, currency, unit, vague)
 
 
@@ -289,6 +291,34 @@ def _split_range(toks: list[str], lex: Lexicon) -> Iterable[tuple[list[str], lis
                     yield left, right
 
 
+def _strip_tail(toks: list[str], lex: Lexicon) -> tuple[list[str], str | None, str | None]:
+    """Peel a trailing qualifier and a period, in either order, to ``(toks, qual, per)``.
+
+    "$5 million or more a year", "12 hours a day or more"; a qualifier may also sit
+    between the number and its unit: "20 or more years", "5+ years", "20-odd years".
+    """
+    qual = per = None
+    changed = True
+    while changed:
+        changed = False
+        for phrase, p in lex.periods if per is None else ():
+            if len(toks) > len(phrase) and _endswith(toks, phrase):
+                per, toks, changed = p, toks[: len(toks) - len(phrase)], True
+                break
+        if qual is not None:
+            continue
+        units = [()] + [w for w, _ in lex.unit_words if len(toks) > len(w) and _endswith(toks, w)][:1]
+        for unit in units:
+            head = toks[: len(toks) - len(unit)]
+            for phrase, cls in lex.trailing:
+                if len(head) > len(phrase) and _endswith(head, phrase):
+                    qual, toks, changed = cls, head[: len(head) - len(phrase)] + list(unit), True
+                    break
+            if changed:
+                break
+    return toks, qual, per
+
+
 def parse_quantity(text: str, lex: Lexicon) -> Quantity | None:
     """Parse a figure phrase to a :class:`Quantity`, or ``None`` if it is not one.
 
@@ -305,18 +335,12 @@ def parse_quantity(text: str, lex: Lexicon) -> Quantity | None:
             if _startswith(toks, phrase) and len(toks) > len(phrase):
                 qual = cls if qual in (None, "approx") else qual
                 toks = toks[len(phrase):]
+                if len(toks) > 1 and toks[0] == ".":
+                    toks = toks[1:]  # "c. 5,000", "approx. 5", "est. 300"
                 stripped = True
                 break
-    for phrase, cls in lex.trailing:
-        if len(toks) > len(phrase) and _endswith(toks, phrase):
-            qual = cls
-            toks = toks[: len(toks) - len(phrase)]
-            break
-    per = None
-    for phrase, p in lex.periods:
-        if len(toks) > len(phrase) and _endswith(toks, phrase):
-            per, toks = p, toks[: len(toks) - len(phrase)]
-            break
+    toks, trail, per = _strip_tail(toks, lex)
+    qual = trail or qual
     if not toks:
         return None
 
@@ -324,28 +348,26 @@ def parse_quantity(text: str, lex: Lexicon) -> Quantity | None:
     single = None if toks[0] in lex.openers else _parse_side(toks, lex)
     for left, right in ([] if single is not None else _split_range(toks, lex)):
         a, b = _parse_side(left, lex), _parse_side(right, lex)
-        if a is None or b is None:
-            continue
-        a, b = _share(a, b)
-        if a.low <= b.high:
-            sides = (a, b)
+        shared = None if a is None or b is None else _share(a, b)
+        if shared is not None and shared[0].low <= shared[1].high:
+            sides = shared
             break
     if sides is None:
         one = single
         if one is None:
             return None
-        if len(toks) == 1 and toks[0] in lex.ignore_alone and qual is None:
-            return None
+        core = toks[1:] if toks[0] in _ARTICLES else toks
+        core = core[:-1] if len(core) > 1 and core[-1] == "of" else core
+        if len(core) == 1 and core[0] in lex.ignore_alone and qual is None:
+            return None  # "one", "a couple of", "half": not a figure on their own
         sides = (one, one)
         is_range = False
     else:
         is_range = True
 
     a, b = sides
-    currency = a.currency or b.currency
-    unit = currency or a.unit or b.unit
-    factor = unit.factor if unit is not None and unit.kind != "money" else 1.0
-    low, high = a.low * factor, b.high * factor
+    unit = a.currency or a.unit
+    low, high = a.low, b.high
     vague = a.vague or b.vague
     if is_range:
         qualifier = "range"
@@ -365,19 +387,27 @@ def parse_quantity(text: str, lex: Lexicon) -> Quantity | None:
     return Quantity(low=low, high=high, qualifier=qualifier, unit=name, kind=kind, per=per)
 
 
-def _share(a: _Side, b: _Side) -> tuple[_Side, _Side]:
+def _share(a: _Side, b: _Side) -> tuple[_Side, _Side] | None:
     """Give both ends of a range the scale, currency and unit written on one end.
 
-    "$1.2 – $2.3 billion": the billion applies to 1.2.  "500 to 2 million" stays
-    500..2,000,000 because scaling 500 would exceed the upper end.
+    "$1.2 – $2.3 billion": the billion applies to 1.2, and "tens to hundreds of
+    thousands" scales "tens" too.  "500 to 2 million" stays 500..2,000,000 because
+    scaling 500 would exceed the upper end.  Ends in different currencies or units
+    ("$5 – €10", "six months to two years") are not one range: ``None``.
     """
-    if a.scale is None and b.scale is not None and not a.vague:
+    if a.scale is None and b.scale is not None:
         scaled = a.low * b.scale
         if scaled <= b.high:
-            a = _Side(scaled, a.high * b.scale, b.scale, a.currency, a.unit, a.vague)
+            a = replace(a, low=scaled, high=a.high * b.scale, scale=b.scale)
+    if a.currency and b.currency and a.currency.name != b.currency.name:
+        return None
+    if a.unit and b.unit and a.unit.name != b.unit.name:
+        return None
     currency = a.currency or b.currency
-    unit = a.unit or b.unit
-    return (
-        _Side(a.low, a.high, a.scale, currency, unit, a.vague),
-        _Side(b.low, b.high, b.scale, currency, unit, b.vague),
-    )
+    if currency is not None and (a.unit or b.unit):
+        return None  # "$5 – 10 percent"
+    if a.unit is None and b.unit is not None:  # "six to 12 decades": 60..120 years
+        a = replace(a, low=a.low * b.unit.factor, high=a.high * b.unit.factor, unit=b.unit)
+    if b.unit is None and a.unit is not None:
+        b = replace(b, low=b.low * a.unit.factor, high=b.high * a.unit.factor, unit=a.unit)
+    return replace(a, currency=currency), replace(b, currency=currency)

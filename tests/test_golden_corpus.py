@@ -26,33 +26,10 @@ NON_CLAIMS: list[dict] = GOLDEN["non_claims"]
 _TEXTS: dict[str, str] = {}
 
 # Golden figures the trained pipeline gets wrong (figure id -> what is wrong).
-XFAIL_MODEL: dict[str, str] = {
-    "002-special-rapporteur-appointment-2004": (
-        "'the appointment of a Special Rapporteur ... in 2004' is not extracted: the year of "
-        "the appointment is the fact (as for 'In 2004, ... appointed' two paragraphs earlier), "
-        "but 'appointment' is not in rules/context.toml [years] fact_words, so no year claim"
-    ),
-}
+XFAIL_MODEL: dict[str, str] = {}
 
 # Golden figures the rules-only (blank) pipeline misses or reads differently.
-XFAIL_BLANK: dict[str, str] = {
-    **XFAIL_MODEL,
-    "002-special-rapporteur-appointed-2004": (
-        "blank pipeline: year fact 'In 2004, the UN Commission on Human Rights appointed ...' "
-        "is not extracted (the fact verb comes after the year; the rules-only fallback only "
-        "looks at the 10 tokens before 'in')"
-    ),
-    "002-coi-established-2013-a": (
-        "blank pipeline: 'the establishment of a UN Human Rights Council Commission of "
-        "Inquiry (COI) in 2013' is not extracted (the fact noun is more than 10 tokens "
-        "before 'in 2013', beyond the rules-only look-back)"
-    ),
-    "002-coi-established-2013-b": (
-        "blank pipeline: 'The establishment of the UN Commission of Inquiry (COI) ... in "
-        "2013' is not extracted (the fact noun is more than 10 tokens before 'in 2013', "
-        "beyond the rules-only look-back)"
-    ),
-}
+XFAIL_BLANK: dict[str, str] = {**XFAIL_MODEL}
 
 
 def _file_text(name: str) -> str:

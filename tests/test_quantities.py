@@ -1,0 +1,153 @@
+"""parse_quantity: a table of phrasings (tests/data/quantities_cases.tsv) and properties.
+
+The table is data: one row per phrase with the expected interval, qualifier, unit and
+kind; an empty cell is ``None`` and ``NONE`` in the low column means the phrase is not
+a figure.  Lines starting with ``#`` document the conventions chosen for debatable
+phrasings.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nkextract.quantities import KINDS, QUALIFIERS, Quantity, parse_quantity
+
+CASES = Path(__file__).resolve().parent / "data" / "quantities_cases.tsv"
+COLUMNS = ("text", "low", "high", "qualifier", "unit", "kind")
+
+
+def _load_cases() -> list:
+    rows = []
+    for n, line in enumerate(CASES.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("#") or not line:
+            continue
+        cells = line.split("\t")
+        assert len(cells) == len(COLUMNS), f"{CASES.name}:{n}: {len(cells)} cells, want {len(COLUMNS)}"
+        if tuple(cells) == COLUMNS:
+            continue  # header
+        rows.append(pytest.param(*cells, id=f"{n}:{cells[0]!r}"))
+    return rows
+
+
+CASE_ROWS = _load_cases()
+
+
+def _num(cell: str) -> float | None:
+    return float(cell) if cell else None
+
+
+def _same(got: float | None, want: float | None) -> bool:
+    if got is None or want is None:
+        return got is want
+    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_table_is_big_and_unique():
+    texts = [p.values[0] for p in CASE_ROWS]
+    assert len(texts) >= 250
+    dupes = {t for t in texts if texts.count(t) > 1}
+    assert not dupes, f"duplicate rows: {sorted(dupes)}"
+
+
+@pytest.mark.parametrize(COLUMNS, CASE_ROWS)
+def test_case(lex, text, low, high, qualifier, unit, kind):
+    q = parse_quantity(text, lex)
+    if low == "NONE":
+        assert q is None, f"{text!r} should not parse, got {q}"
+        return
+    assert q is not None, f"{text!r} should parse"
+    got = (q.low, q.high, q.qualifier, q.unit, q.kind)
+    want = (_num(low), _num(high), qualifier, unit or None, kind)
+    assert _same(q.low, want[0]) and _same(q.high, want[1]) and got[2:] == want[2:], \
+        f"{text!r}: got {got}, want {want}"
+    _check_invariants(q)
+    if q.kind == "rate":
+        assert q.per is not None
+        if q.unit is not None:
+            assert q.unit.endswith("/" + q.per)
+    else:
+        assert q.per is None
+
+
+# --- properties ---------------------------------------------------------------------
+
+def _check_invariants(q: Quantity) -> None:
+    assert q.qualifier in QUALIFIERS
+    assert q.kind in KINDS
+    for bound in (q.low, q.high):
+        assert bound is None or (isinstance(bound, float) and math.isfinite(bound))
+    assert q.low is not None or q.high is not None
+    if q.low is not None and q.high is not None:
+        assert q.low <= q.high
+    if q.qualifier == "range":
+        assert q.low is not None and q.high is not None
+    if q.qualifier == "at_least":
+        assert q.high is None and q.low is not None
+    if q.qualifier == "at_most":
+        assert q.low is None and q.high is not None
+    if q.qualifier in ("exact", "approx"):
+        assert q.low is not None and q.high is not None
+    if q.unit is None:
+        assert q.kind in ("count", "rate")
+
+
+_NUMBERISH = st.one_of(
+    st.from_regex(r"\d{1,4}(,\d{3}){0,3}(\.\d{1,3})?", fullmatch=True),
+    st.from_regex(r"\d{1,25}", fullmatch=True),
+    st.from_regex(r"[0-9,.]{1,8}", fullmatch=True),
+    st.sampled_from([
+        "$", "£", "€", "¥", "₩", "US$", "HK$", "%", "+", "-", "–", "—", ",", ".", "/", "(", ")",
+        "and", "to", "up to", "between", "from", "through", "or", "of", "a", "an", "the",
+        "more than", "at least", "no more than", "up to", "as many as", "fewer than", "under",
+        "about", "roughly", "nearly", "some", "an estimated", "c.", "just over", "well over",
+        "or more", "or so", "odd", "-odd", "plus", "at most", "or fewer",
+        "one", "two", "twelve", "twenty", "twenty-five", "fifty", "hundred", "thousand",
+        "million", "billion", "trillion", "dozen", "couple", "half", "score", "zero",
+        "hundreds", "thousands", "tens", "dozens", "millions", "billions",
+        "k", "m", "bn", "b", "tn", "mln",
+        "percent", "per cent", "dollars", "euros", "won", "pounds", "yuan", "years", "-year",
+        "decades", "centuries", "months", "hours", "days", "barrels", "km",
+        "a year", "daily", "a week", "per day", "every year", "annually",
+        "1e308", "9" * 320, "nan", "inf", "١٢٣", "５",
+    ]),
+)
+_SEPARATOR = st.sampled_from(["", " ", " ", "  ", "\t", "-", "\n"])
+
+
+@st.composite
+def numberish_text(draw) -> str:
+    parts = draw(st.lists(st.tuples(_NUMBERISH, _SEPARATOR), min_size=1, max_size=9))
+    return "".join(tok + sep for tok, sep in parts)
+
+
+_FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FAST
+@given(text=st.text(max_size=80))
+def test_never_raises_on_any_text(lex, text):
+    q = parse_quantity(text, lex)
+    if q is not None:
+        _check_invariants(q)
+
+
+@_FAST
+@given(text=numberish_text())
+def test_invariants_on_numberish_text(lex, text):
+    q = parse_quantity(text, lex)
+    if q is not None:
+        _check_invariants(q)
+
+
+@_FAST
+@given(text=numberish_text())
+def test_deterministic_and_case_insensitive(lex, text):
+    q = parse_quantity(text, lex)
+    assert parse_quantity(text, lex) == q
+    assert parse_quantity(text.upper(), lex) == parse_quantity(text.lower(), lex) or \
+        text.upper().lower() != text.lower()

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 disagreements found (``diff``, ``conflicts --fail-on-co
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional, Sequence
@@ -55,6 +56,11 @@ IncludeOpt = Annotated[Optional[list[str]], typer.Option(
 ErrorsOpt = Annotated[Optional[Path], typer.Option(
     "--errors", help="Write skipped inputs and their reasons as JSON to FILE.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    "--workers", "-j", min=1, help="Worker processes [default: all cores].", show_default=False)]
+CacheDirOpt = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", help="Cache folder [default: the user cache dir].", show_default=False)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 
 
 def _version(value: bool) -> None:
@@ -136,13 +142,29 @@ def _run(fn: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
-def _extract(paths: Sequence[Path], rules: list[Path] | None, model: str, include: list[str] | None,
-             quiet: bool) -> Any:
-    from .io import DEFAULT_INCLUDE
-    from .runner import ExtractOptions, extract_paths
+@dataclass(frozen=True)
+class RunOpts:
+    """The options every extracting command shares, gathered once."""
 
-    opts = ExtractOptions(rules_dirs=tuple(rules or ()), model=model,
-                          include=tuple(include) if include else DEFAULT_INCLUDE)
+    rules: list[Path] | None
+    model: str
+    include: list[str] | None
+    workers: int | None
+    cache_dir: Path | None
+    no_cache: bool
+    quiet: bool
+
+
+def _extract(paths: Sequence[Path], ro: RunOpts) -> Any:
+    from .cache import default_cache_dir
+    from .io import DEFAULT_INCLUDE
+    from .runner import ExtractOptions, default_workers, extract_paths
+
+    opts = ExtractOptions(rules_dirs=tuple(ro.rules or ()), model=ro.model,
+                          include=tuple(ro.include) if ro.include else DEFAULT_INCLUDE,
+                          workers=ro.workers or default_workers(),
+                          cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
+    quiet = ro.quiet
     update, stop = _progress(quiet)
     try:
         return extract_paths(paths, opts, progress=update)
@@ -179,16 +201,20 @@ def extract(
     out: OutOpt = None,
     include: IncludeOpt = None,
     errors: ErrorsOpt = None,
+    workers: WorkersOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract every numeric claim (value, unit, subject, time, source, offsets)."""
+    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .claims import CLAIM_FIELDS
         from .export import to_csv, to_json, to_jsonl, to_markdown
 
         f = _pick_format(fmt, out, list(Fmt))
-        result = _extract(paths, rules, model, include, quiet)
+        result = _extract(paths, ro)
         rows = [c.to_dict(with_mentions=False) for c in result.claims]
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
         if f is Fmt.table:
@@ -214,7 +240,7 @@ def extract(
             _emit(to_csv(rows, columns), out)
         else:
             _emit(to_markdown(rows, columns), out)
-        return _report_skipped(result, errors, quiet)
+        return _report_skipped(result, errors, ro.quiet)
 
     _run(body)
 
@@ -224,8 +250,7 @@ TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
 AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
 
 
-def _claims_for(paths: Sequence[Path], from_claims: Path | None, rules: list[Path] | None, model: str,
-                include: list[str] | None, quiet: bool) -> tuple[list[Any], Any]:
+def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) -> tuple[list[Any], Any]:
     from .runner import ExtractResult, load_claims_file
 
     if from_claims is not None:
@@ -233,7 +258,7 @@ def _claims_for(paths: Sequence[Path], from_claims: Path | None, rules: list[Pat
         return claims, ExtractResult(claims=claims, files=len({c.source for c in claims}))
     if not paths:
         raise NkError("give PATH... or --from-claims FILE")
-    result = _extract(paths, rules, model, include, quiet)
+    result = _extract(paths, ro)
     return result.claims, result
 
 
@@ -288,9 +313,13 @@ def conflicts(
     out: OutOpt = None,
     include: IncludeOpt = None,
     errors: ErrorsOpt = None,
+    workers: WorkersOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Group claims about the same quantity and show where sources disagree (the main report)."""
+    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .conflicts import group_claims
@@ -298,7 +327,7 @@ def conflicts(
         from .export import to_csv, to_json, to_jsonl, to_markdown
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
-        claims, result = _claims_for(paths or [], from_claims, rules, model, include, quiet)
+        claims, result = _claims_for(paths or [], from_claims, ro)
         merged = dedupe(claims)
         groups = [g for g in group_claims(merged, tolerance) if g.sources >= min_sources]
         severe = [g for g in groups if g.verdict in ("conflict", "inconsistency")]
@@ -320,7 +349,7 @@ def conflicts(
         else:
             rows, cols = _rows_for_groups(shown)
             _emit(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)
-        code = _report_skipped(result, errors, quiet)
+        code = _report_skipped(result, errors, ro.quiet)
         if fail_on_conflict and severe:
             return EXIT_DISAGREE
         return code
@@ -341,9 +370,13 @@ def diff(
     out: OutOpt = None,
     include: IncludeOpt = None,
     errors: ErrorsOpt = None,
+    workers: WorkersOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Show the figures on which two sources disagree (with --all, also those they share)."""
+    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .conflicts import diff_claims
@@ -354,8 +387,8 @@ def diff(
         for p in (a, b):
             if not p.exists():
                 raise NkError(f"{p}: no such file or directory")
-        res_a = _extract([a], rules, model, include, quiet)
-        res_b = _extract([b], rules, model, include, quiet)
+        res_a = _extract([a], ro)
+        res_b = _extract([b], ro)
         rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance)
         disagree = [r for r in rows if r.verdict in ("conflict", "inconsistency")]
         shown = [r.to_dict() for r in (rows if show_all else disagree)]
@@ -370,7 +403,9 @@ def diff(
         else:
             _emit(to_json({"a": str(a), "b": str(b), "tolerance": tolerance, "rows": shown}), out)
         res_a.errors.extend(res_b.errors)
-        skipped = _report_skipped(res_a, errors, quiet)
+        skipped = _report_skipped(res_a, errors, ro.quiet)
         return EXIT_DISAGREE if disagree else skipped
 
     _run(body)
+if __name__ == "__main__":
+    app()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .claims import Claim, ClaimBuilder
 from .io import Document
@@ -28,6 +28,17 @@ _ABBREV_RE = re.compile(
     r"(?:\b(?:[A-Za-z]\.){1,4}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|vs|etc|Inc|Ltd|Co|Corp|Jr|Sr|Gen|Gov|"
     r"Sen|Rep|Rev|Lt|Col|Capt|Sgt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est|fig|p|pp)\.)$"
 )
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a file handed to a worker: its text starts at ``base`` in the file."""
+
+    text: str
+    base: int
+    source: str
+    pub: tuple[int, str] | None
+    prev: str  # the sentence before the chunk, for "these camps ..."
 
 
 @dataclass(frozen=True)
@@ -119,18 +130,51 @@ SPACES = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005
           "\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"}
 
 
+# Files are processed in chunks of about this many characters, cut at line ends: the
+# unit of work for a worker process, and what bounds memory on a 50 MB file.  The cut
+# never splits a sentence (sentences never cross a line end), so results are the same
+# whatever the number of workers.
+CHUNK_CHARS = 1_000_000
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into ``[start, end)`` pieces of about ``size`` characters at line ends."""
+    out = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            nl = text.rfind("\n", start, end)
+            end = nl + 1 if nl > start else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+def last_sentence(text: str, end: int) -> str:
+    """The sentence just before ``end`` (what "these camps" at a chunk start points back to)."""
+    start = max(0, end - 2000)
+    last = ""
+    for s, e, _ in sentences(text[start:end]):
+        last = text[start + s:start + e]
+    return last
+
+
 class Extractor:
     """Per-process state: the loaded pipeline and the claim builder."""
 
     def __init__(self, pipe: Pipeline, batch_size: int = 256) -> None:
         self.pipe = pipe
         self.builder = ClaimBuilder(pipe.rules, pipe.lex)
-        self.candidate = candidate_regex(pipe.lex.number_words)
+        lex = pipe.lex
+        words = (lex.cardinals - lex.ignore_alone) | set(lex.words) - lex.ignore_alone | set(lex.vague)
+        self.candidate = candidate_regex(frozenset(words))
         self.batch_size = batch_size
 
-    def candidate_sentences(self, text: str) -> list[Segment]:
+    def candidate_sentences(self, text: str, prev: str = "") -> list[Segment]:
+        """Sentences that may hold a figure (a digit or a number word), with the one before."""
         out = []
-        prev = ""
         for s, e, first in sentences(text):
             if self.candidate.search(text, s, e):
                 out.append(Segment(s, e, first, prev))
@@ -141,15 +185,27 @@ class Extractor:
         """All claims of one document, in text order."""
         text = doc.text
         pub = publication(text, self.pipe.rules)
-        segs = self.candidate_sentences(text)
-        claims: list[Claim] = []
+        pieces = [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "")
+                  for s, e in chunks(text)]
+        return [c for claims in self.extract_chunks(pieces) for c in claims]
+
+    def extract_chunks(self, pieces: Sequence[Chunk]) -> list[list[Claim]]:
+        """Claims of each chunk, with one ``nlp.pipe`` stream over all their sentences.
+
+        One stream (not one per chunk) keeps spaCy's batches full, and one memory zone
+        keeps the tokenizer cache warm across the chunks while still freeing it after.
+        """
+        jobs = [(k, seg) for k, piece in enumerate(pieces)
+                for seg in self.candidate_sentences(piece.text, piece.prev)]
+        out: list[list[Claim]] = [[] for _ in pieces]
         nlp = self.pipe.nlp
         with _memory_zone(nlp):
-            texts = (text[s.start:s.end].translate(SPACES) for s in segs)
-            for seg, sdoc in zip(segs, nlp.pipe(texts, batch_size=self.batch_size)):
-                claims.extend(self.builder.build(sdoc, seg.start, doc.source, pub, text[seg.start:seg.end],
-                                                 seg.at_line_start, seg.prev_text))
-        return claims
+            texts = (pieces[k].text[seg.start:seg.end].translate(SPACES) for k, seg in jobs)
+            for (k, seg), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.batch_size)):
+                p = pieces[k]
+                out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
+                                                 p.text[seg.start:seg.end], seg.at_line_start, seg.prev_text))
+        return out
 
 
 def _memory_zone(nlp: Any) -> Any:

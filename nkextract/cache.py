@@ -42,6 +42,7 @@ class Cache:
 
     def __init__(self, directory: Path | None, run: str) -> None:
         self.run = run
+        self.problem = ""  # why the cache is off, when it could not be opened
         self.db: sqlite3.Connection | None = None
         if directory is None:
             return
@@ -51,8 +52,10 @@ class Cache:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(SCHEMA)
-        except sqlite3.Error:
-            self.db = None  # an unusable cache must never stop a run: parse instead
+        except (OSError, sqlite3.Error) as e:
+            # an unusable cache must never stop a run: parse instead, and say so
+            self.db = None
+            self.problem = f"cache disabled ({directory}: {getattr(e, 'strerror', None) or e})"
 
     def key(self, source: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.run}|{source}|{sha256}".encode()).hexdigest()

@@ -177,6 +177,9 @@ def _report_skipped(result: Any, errors_out: Path | None, quiet: bool) -> int:
 
     if errors_out is not None:
         _emit(to_json([e.to_dict() for e in result.errors]), errors_out)
+    if not quiet:
+        for w in result.warnings:
+            typer.echo(f"warning: {w}", err=True)
     if not result.errors:
         return EXIT_OK
     if not quiet:

@@ -137,8 +137,9 @@ SPACES = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005
 CHUNK_CHARS = 1_000_000
 
 
-def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+def chunks(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """Cut ``text`` into ``[start, end)`` pieces of about ``size`` characters at line ends."""
+    size = size or CHUNK_CHARS
     out = []
     start = 0
     n = len(text)

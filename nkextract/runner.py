@@ -23,6 +23,7 @@ class ExtractResult:
     files: int = 0
     words: int = 0
     cached: int = 0  # files answered from the cache
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     model = resolve_model(opts.model)
     cache = Cache(opts.cache_dir, run_key(rules.digest, model, _model_version(model)))
     result = ExtractResult()
+    if cache.problem:
+        result.warnings.append(cache.problem)
     items = list(discover(paths, opts.include))
     total = len(items)
     mapper = _Mapper(opts, model)

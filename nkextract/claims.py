@@ -113,22 +113,30 @@ class ClaimBuilder:
 
     # --- public -------------------------------------------------------------------------
 
-    def build(self, doc: Any, base: int, source: str, pub: tuple[int, str] | None,
-              original: str | None = None, at_line_start: bool = True, prev_text: str = "") -> list[Claim]:
-        """Claims in ``doc``, whose text starts at character ``base`` of the file.
-
-        ``original`` is the file's own text for the segment when ``doc`` was built from a
-        normalized copy (Unicode spaces made plain): claim texts are cut from it, so
-        ``text == file_text[start:end]`` always holds.
-        """
+    def find(self, doc: Any, at_line_start: bool = True) -> tuple[list[Figure], list[YearMention]]:
+        """Figures and bare years in a tokenized Doc (no statistical annotation needed)."""
         text = doc.text
-        original = text if original is None else original
         words = [t.lower_ for t in doc]
         line_start = [_at_line_start(text, t.idx, at_line_start) for t in doc]
         figures, years = self.finder.find(words, line_start)
         masked = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
-        figures = [f for f in figures if not _overlaps(doc[f.start:f.end], masked)]
-        years = [y for y in years if not _overlaps(doc[y.start:y.end], masked)]
+        if masked:
+            figures = [f for f in figures if not _overlaps(doc[f.start:f.end], masked)]
+            years = [y for y in years if not _overlaps(doc[y.start:y.end], masked)]
+        return figures, years
+
+    def build(self, doc: Any, base: int, source: str, pub: tuple[int, str] | None,
+              original: str | None = None, at_line_start: bool = True, prev_text: str = "",
+              found: tuple[list[Figure], list[YearMention]] | None = None) -> list[Claim]:
+        """Claims in ``doc``, whose text starts at character ``base`` of the file.
+
+        ``original`` is the file's own text for the segment when ``doc`` was built from a
+        normalized copy (Unicode spaces made plain): claim texts are cut from it, so
+        ``text == file_text[start:end]`` always holds.  ``found`` is what :meth:`find` gave
+        for the same Doc before it was parsed (stage 1), so the rules are not run twice.
+        """
+        original = doc.text if original is None else original
+        figures, years = found if found is not None else self.find(doc, at_line_start)
         parsed = doc.has_annotation("DEP")
         claims: list[Claim] = []
         prev_sent_text = prev_text

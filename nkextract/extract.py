@@ -191,7 +191,7 @@ class Extractor:
         return [c for claims in self.extract_chunks(pieces) for c in claims]
 
     def extract_chunks(self, pieces: Sequence[Chunk]) -> list[list[Claim]]:
-        """Claims of each chunk, with one ``nlp.pipe`` stream over all their sentences.
+        """Claims of each chunk, with one ``nlp.pipe`` stream over the sentences that need it.
 
         One stream (not one per chunk) keeps spaCy's batches full, and one memory zone
         keeps the tokenizer cache warm across the chunks while still freeing it after.
@@ -200,12 +200,22 @@ class Extractor:
                 for seg in self.candidate_sentences(piece.text, piece.prev)]
         out: list[list[Claim]] = [[] for _ in pieces]
         nlp = self.pipe.nlp
+        finder = self.builder.finder
         with _memory_zone(nlp):
-            texts = (pieces[k].text[seg.start:seg.end].translate(SPACES) for k, seg in jobs)
-            for (k, seg), sdoc in zip(jobs, nlp.pipe(texts, batch_size=self.batch_size)):
+            # stage 1: tokenizer + figure rules; stage 2 parses only what holds a claim
+            kept = []
+            for k, seg in jobs:
+                doc = nlp.make_doc(pieces[k].text[seg.start:seg.end].translate(SPACES))
+                found = self.builder.find(doc, seg.at_line_start)
+                figures, years = found
+                if figures or (years and any(t.lower_ in finder.fact_words for t in doc)):
+                    kept.append((k, seg, doc, found))
+            docs = nlp.pipe((d for _, _, d, _ in kept), batch_size=self.batch_size)
+            for (k, seg, _, found), sdoc in zip(kept, docs):
                 p = pieces[k]
                 out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
-                                                 p.text[seg.start:seg.end], seg.at_line_start, seg.prev_text))
+                                                 p.text[seg.start:seg.end], seg.at_line_start,
+                                                 seg.prev_text, found))
         return out
 
 

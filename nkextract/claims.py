@@ -76,17 +76,35 @@ class Claim:
         defaults = {"sentence": "", "qualifier": "exact", "subject": "", "subject_key": "", "head": "",
                     "time": None, "time_source": None, "time_text": None, "attribution": None,
                     "rule": ""}
-        kw = {**defaults, **{k: v for k, v in d.items() if k in names}}
+        kw = {**defaults, **{k: v for k, v in d.items() if k in names and v is not None or k in _NULLABLE}}
+        for k in ("low", "high"):
+            v = kw.get(k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                raise ValueError(f"'{k}' must be a number or null, not {v!r}")
+            kw[k] = None if v is None else float(v)
+        for k in ("start", "end"):
+            if isinstance(kw[k], bool) or not isinstance(kw[k], int):
+                raise ValueError(f"'{k}' must be an integer, not {kw[k]!r}")
+        for k in ("id", "source", "text", "sentence", "qualifier", "kind", "subject", "subject_key", "head", "rule"):
+            if not isinstance(kw[k], str):
+                raise ValueError(f"'{k}' must be a string, not {kw[k]!r}")
+        if kw["time"] is not None and (isinstance(kw["time"], bool) or not isinstance(kw["time"], int)):
+            raise ValueError(f"'time' must be a year or null, not {kw['time']!r}")
+        for k in ("places", "concepts", "mentions"):
+            if not isinstance(kw.get(k, []), list):
+                raise ValueError(f"'{k}' must be a list")
         return cls(**kw)
 
     def mention(self) -> dict[str, Any]:
         """Provenance of this claim as one mention (kept when duplicates merge)."""
         return {"source": self.source, "start": self.start, "end": self.end, "text": self.text,
+                "low": self.low, "high": self.high, "qualifier": self.qualifier,
                 "sentence": self.sentence, "time": self.time, "attribution": self.attribution,
                 "id": self.id}
 
 
 CLAIM_FIELDS = [f.name for f in fields(Claim)]
+_NULLABLE = {"low", "high", "unit", "time", "time_source", "time_text", "attribution", "per"}
 
 
 def claim_id(source: str, start: int, end: int, text: str) -> str:

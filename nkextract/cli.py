@@ -155,6 +155,14 @@ class RunOpts:
     quiet: bool
 
 
+def _check_paths(paths: Sequence[Path]) -> None:
+    """A path typed on the command line that does not exist is a usage error (exit 2);
+    a bad file found inside a folder is not (it is skipped, exit 3)."""
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise NkError(f"{p}: no such file or directory")
+
+
 def _extract(paths: Sequence[Path], ro: RunOpts) -> Any:
     from .cache import default_cache_dir
     from .io import DEFAULT_INCLUDE
@@ -165,6 +173,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts) -> Any:
                           workers=ro.workers or default_workers(),
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
+    _check_paths(paths)
     update, stop = _progress(quiet)
     try:
         return extract_paths(paths, opts, progress=update)
@@ -257,6 +266,8 @@ def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) ->
     from .runner import ExtractResult, load_claims_file
 
     if from_claims is not None:
+        if paths:
+            raise NkError("give PATH... or --from-claims FILE, not both")
         claims = load_claims_file(from_claims)
         return claims, ExtractResult(claims=claims, files=len({c.source for c in claims}))
     if not paths:
@@ -387,9 +398,7 @@ def diff(
         from .export import to_json
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
-        for p in (a, b):
-            if not p.exists():
-                raise NkError(f"{p}: no such file or directory")
+        _check_paths([a, b])
         res_a = _extract([a], ro)
         res_b = _extract([b], ro)
         rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance)

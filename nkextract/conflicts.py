@@ -31,7 +31,7 @@ _RANK = {v: i for i, v in enumerate(VERDICTS)}
 CONCEPT_THRESHOLD = 55.0
 HEAD_THRESHOLD = 65.0
 HEAD_MIN_SENTENCE = 55.0
-MAX_BLOCK = 2000  # a block this large is split by subject key before cdist (bounded memory)
+ROWS = 1000  # cdist rows per slice: a block of n claims needs ROWS x n scores in memory
 
 
 @dataclass
@@ -86,10 +86,17 @@ def _bounds(c: Claim) -> tuple[float, float]:
 
 
 def overlaps(a: Claim, b: Claim, tol: float) -> bool:
-    """Do the intervals meet once each is widened by the relative tolerance?"""
+    """Do the intervals meet, or is the gap between them within the relative tolerance?
+
+    The gap is measured against the larger of the two facing ends: at ``tol`` 0.1,
+    100 and 110 agree, 100 and 115 do not.  Open ends reach any value.
+    """
     alo, ahi = _bounds(a)
     blo, bhi = _bounds(b)
-    return alo * (1 - tol) <= bhi * (1 + tol) and blo * (1 - tol) <= ahi * (1 + tol)
+    if alo <= bhi and blo <= ahi:
+        return True
+    lower_hi, upper_lo = (ahi, blo) if ahi < blo else (bhi, alo)
+    return upper_lo - lower_hi <= tol * max(abs(upper_lo), abs(lower_hi))
 
 
 def gap_ratio(a: Claim, b: Claim) -> float | None:
@@ -144,9 +151,13 @@ def judge_pair(a: Claim, b: Claim, tol: float) -> tuple[str, float | None, str]:
         return "trend", gap_ratio(a, b), f"figures for different years: {first.time} → {second.time}"
     if overlaps(a, b, tol):
         return "agree", None, f"intervals overlap at {tol:.0%} tolerance"
-    if a.source == b.source:
+    if _files(a) & _files(b):
         return "scope", None, "one document gives both figures, so it tells them apart"
     return "conflict", gap_ratio(a, b), f"no overlap at {tol:.0%} tolerance"
+
+
+def _files(c: Claim) -> set[str]:
+    return {m["source"] for m in (c.mentions or [c.mention()])}
 
 
 def judge(claims: Sequence[Claim], tol: float) -> tuple[str, float | None, str]:
@@ -166,55 +177,47 @@ def _blocks(claims: Sequence[Claim]) -> dict[tuple[str, str, bool], list[int]]:
     blocks: dict[tuple[str, str, bool], list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         fam = unit_family(c.unit)
-        if not fam or not (c.subject_key or c.concepts):
+        if not fam or not (c.subject_key.strip() or c.concepts):
             continue
         if c.concepts:
             for concept in c.concepts:
                 blocks[(fam, concept, True)].append(i)
         else:
-            blocks[(fam, c.head or c.subject_key.split()[-1], False)].append(i)
+            words = c.subject_key.split()
+            blocks[(fam, c.head or (words[-1] if words else ""), False)].append(i)
     return blocks
 
 
 def link(claims: Sequence[Claim]) -> list[list[int]]:
-    """Connected components of similar claims (indices), found block by block."""
+    """Connected components of similar claims (indices), found block by block.
+
+    Inside a block every pair is scored (rapidfuzz ``cdist``, in C), a slice of rows at a
+    time so memory stays bounded however large the block.
+    """
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
     uf = _UnionFind(len(claims))
     for (_, _, by_concept), idx in _blocks(claims).items():
-        for part in _split(idx, claims):
-            if len(part) < 2:
-                continue
-            keys = [claims[i].subject_key for i in part]
-            sents = [content_words(claims[i].sentence) for i in part]
-            subj = cdist(keys, keys, scorer=fuzz.token_set_ratio, dtype="uint8", workers=1)
-            sent = cdist(sents, sents, scorer=fuzz.token_set_ratio, dtype="uint8", workers=1)
+        if len(idx) < 2:
+            continue
+        keys = [claims[i].subject_key for i in idx]
+        sents = [content_words(claims[i].sentence) for i in idx]
+        for r0 in range(0, len(idx), ROWS):
+            subj = cdist(keys[r0:r0 + ROWS], keys, scorer=fuzz.token_set_ratio, dtype="uint8", workers=1)
+            sent = cdist(sents[r0:r0 + ROWS], sents, scorer=fuzz.token_set_ratio, dtype="uint8", workers=1)
             if by_concept:
                 linked = 0.6 * subj + 0.4 * sent >= CONCEPT_THRESHOLD
             else:
                 linked = (0.5 * subj + 0.5 * sent >= HEAD_THRESHOLD) & (sent >= HEAD_MIN_SENTENCE)
             rows, cols = linked.nonzero()
             for r, c in zip(rows.tolist(), cols.tolist()):
-                if r < c:
-                    uf.union(part[r], part[c])
+                if r0 + r < c:
+                    uf.union(idx[r0 + r], idx[c])
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(len(claims)):
         comps[uf.find(i)].append(i)
     return [m for m in comps.values() if len(m) > 1]
-
-
-def _split(idx: list[int], claims: Sequence[Claim]) -> Iterable[list[int]]:
-    """Keep cdist matrices bounded: a huge block is cut by the first words of the key."""
-    if len(idx) <= MAX_BLOCK:
-        yield idx
-        return
-    sub: dict[str, list[int]] = defaultdict(list)
-    for i in idx:
-        sub[" ".join(sorted(claims[i].subject_key.split())[:2])].append(i)
-    for part in sub.values():
-        for k in range(0, len(part), MAX_BLOCK):
-            yield part[k:k + MAX_BLOCK]
 
 
 def group_claims(claims: Sequence[Claim], tol: float = 0.1) -> list[Group]:
@@ -236,10 +239,15 @@ def _group_subject(cs: Sequence[Claim]) -> str:
     """A readable name: a subject that names the shared concept, else the best-attested one."""
     concepts = Counter(k for c in cs for k in c.concepts)
     top = concepts.most_common(1)[0][0] if concepts else ""
-    best = max(cs, key=lambda c: (bool(top) and top in c.subject.lower().replace("camps", "camp"),
-                                  len(c.mentions or [1]), bool(c.subject), -len(c.subject)))
+
+    def names_top(text: str) -> bool:
+        words = {w.rstrip("s") for w in text.lower().split()}
+        return bool(top) and all(w.rstrip("s") in words for w in top.split())
+
+    best = max(cs, key=lambda c: (names_top(c.subject), len(c.mentions or [1]), bool(c.subject),
+                                  -len(c.subject)))
     subject = best.subject or best.subject_key
-    if top and top not in subject.lower().replace("camps", "camp"):
+    if top and not names_top(subject):
         subject = f"{subject} ({top})"
     return subject
 
@@ -271,13 +279,10 @@ def diff_claims(a: Sequence[Claim], b: Sequence[Claim], tol: float = 0.1) -> lis
         cb = [c for c in g.claims if side[id(c)] == "b"]
         if not ca or not cb:
             continue
-        best = None
-        for x in ca:
-            for y in cb:
-                v = judge_pair(x, y, tol)
-                if best is None or (_RANK[v[0]], -(v[1] or 0)) < (_RANK[best[0]], -(best[1] or 0)):
-                    best = v
-        assert best is not None
+        verdicts = [judge_pair(x, y, tol) for x in ca for y in cb]
+        agreeing = [v for v in verdicts if v[0] == "agree"]
+        # a figure both sides state settles the quantity; otherwise the worst pair speaks
+        best = agreeing[0] if agreeing else min(verdicts, key=lambda v: (_RANK[v[0]], -(v[1] or 0)))
         rows.append(DiffRow(best[0], g.subject, g.unit, best[1], best[2], ca, cb))
     rows.sort(key=lambda r: (_RANK[r.verdict], -(r.severity or 0), r.subject))
     return rows

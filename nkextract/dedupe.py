@@ -1,8 +1,8 @@
 """Collapse near-identical claims into one claim that keeps every mention.
 
-Two claims are duplicates when they have the same unit, the same values (to three
-significant digits), and similar subjects and sentences (rapidfuzz).  Candidates are
-blocked by unit and value first, so the fuzzy comparison only runs
+Two claims are duplicates when they have the same unit, the same values, the same
+places, and similar subjects and sentences (rapidfuzz).  Candidates are blocked by unit,
+values and places first, so the fuzzy comparison only runs
 inside small blocks (never all pairs of a large corpus).  Nothing is dropped: the
 merged claim lists all its ``mentions``.
 """
@@ -29,8 +29,8 @@ def content_words(text: str) -> str:
 
 
 def _bucket(v: float | None) -> float | None:
-    """Duplicates state the same figure: block on it, to three significant digits."""
-    return None if v is None or math.isnan(v) else float(f"{v:.3g}")
+    """Duplicates state the same figure (to 9 significant digits: float noise only)."""
+    return None if v is None or math.isnan(v) else float(f"{v:.9g}")
 
 
 class _UnionFind:
@@ -57,14 +57,18 @@ def dedupe(claims: Sequence[Claim], threshold: float = SUBJECT_THRESHOLD) -> lis
     claims = list(claims)
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        blocks[(c.unit, c.kind == "year", _bucket(c.low), _bucket(c.high))].append(i)
+        blocks[(c.unit, c.kind == "year", _bucket(c.low), _bucket(c.high),
+                frozenset(p.lower() for p in c.places))].append(i)
     uf = _UnionFind(len(claims))
     for idx in blocks.values():
         if len(idx) < 2:
             continue
         keys = [claims[i].subject_key for i in idx]
         sents = [content_words(claims[i].sentence) for i in idx]
-        subj = cdist(keys, keys, scorer=fuzz.token_set_ratio, workers=1)
+        # token_set_ratio alone scores a subset 100 ("defector" vs "child of defector"):
+        # averaged with token_sort_ratio, extra words cost
+        subj = (cdist(keys, keys, scorer=fuzz.token_set_ratio, workers=1)
+                + cdist(keys, keys, scorer=fuzz.token_sort_ratio, workers=1)) / 2
         sent = cdist(sents, sents, scorer=fuzz.token_set_ratio, workers=1)
         for a in range(len(idx)):
             for b in range(a + 1, len(idx)):

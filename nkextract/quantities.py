@@ -177,9 +177,12 @@ def parse_number(toks: Sequence[str], lex: Lexicon, currency: bool = False) -> t
     # a phrase of cardinal words goes to text2num whole: "one million two hundred thousand"
     # is 1,200,000, not (one million two) x hundred x thousand.  text2num does not know
     # "trillion", so when it fails the scale-stripped head is tried instead.
+    # Its scale (shared with a range's other end) is a trailing scale after a plain head:
+    # "three million" has one, "two hundred and fifty thousand" has none.
     whole = _cardinal_value(toks, lex) if _all_cardinal(toks, lex) else None
     if whole is not None:
-        return whole, whole, (scale if wrote_scale and len(body) < len(toks) else None), False
+        plain = wrote_scale and not any(t in lex.scales for t in body)
+        return whole, whole, (scale if plain else None), False
     head = _parse_head(body, lex)
     if head is None:
         return None
@@ -291,6 +294,14 @@ def _split_range(toks: list[str], lex: Lexicon) -> Iterable[tuple[list[str], lis
                     yield left, right
 
 
+def _unhedge(toks: list[str], lex: Lexicon) -> list[str]:
+    """Drop an approx qualifier inside one end of a range: "between about 5 and about 10"."""
+    for phrase, cls in lex.leading:
+        if cls == "approx" and len(toks) > len(phrase) and _startswith(toks, phrase):
+            return toks[len(phrase):]
+    return toks
+
+
 def _strip_tail(toks: list[str], lex: Lexicon) -> tuple[list[str], str | None, str | None]:
     """Peel a trailing qualifier and a period, in either order, to ``(toks, qual, per)``.
 
@@ -347,7 +358,7 @@ def parse_quantity(text: str, lex: Lexicon) -> Quantity | None:
     sides: tuple[_Side, _Side] | None = None
     single = None if toks[0] in lex.openers else _parse_side(toks, lex)
     for left, right in ([] if single is not None else _split_range(toks, lex)):
-        a, b = _parse_side(left, lex), _parse_side(right, lex)
+        a, b = _parse_side(_unhedge(left, lex), lex), _parse_side(_unhedge(right, lex), lex)
         shared = None if a is None or b is None else _share(a, b)
         if shared is not None and shared[0].low <= shared[1].high:
             sides = shared

@@ -179,27 +179,37 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        # tomllib's message already says "(at line N, column M)".
-        raise RulesError(f"{path}: invalid TOML: {e}") from None
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        where = f"{path}:{m.group(1)}" if m else f"{path}"
+        col = f" (column {m.group(2)})" if m else ""
+        raise RulesError(f"{where}: invalid TOML: {msg}{col}") from None
 
 
-def _line_of(text: str, key: str) -> int:
-    """Best line number for a key: TOML decoders do not keep positions."""
-    pat = re.compile(rf"^\s*(\[\[?)?\s*(\S+\.)?{re.escape(key)}\s*(=|\]|\.)", re.M)
-    m = pat.search(text)
+def _line_of(text: str, key: str, after: int = 0) -> int:
+    """Best line number for a key at or after char ``after``: tomllib keeps no positions."""
+    pat = re.compile(rf"^\s*(\[\[?)?\s*(\S+\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)", re.M)
+    m = pat.search(text, after)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def _validate(path: Path, text: str, data: Any, schema: Any, where: str) -> None:
+def _table_start(text: str, name: str, index: int) -> int:
+    """Char offset of the ``index``-th ``[[name]]`` header (0 if not found)."""
+    found = [m.start() for m in re.finditer(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]", text, re.M)]
+    return found[index] if index < len(found) else 0
+
+
+def _validate(path: Path, text: str, data: Any, schema: Any, where: str, after: int = 0) -> None:
     def fail(key: str, msg: str) -> None:
-        raise RulesError(f"{path}:{_line_of(text, key)}: {msg}")
+        raise RulesError(f"{path}:{_line_of(text, key, after)}: {msg}")
 
     if isinstance(schema, list):  # array of tables
         item_schema = schema[0]
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
             fail(where, f"'{where}' must be an array of tables ([[{where}]])")
-        for item in data:
-            _validate(path, text, item, item_schema, where)
+        for n, item in enumerate(data):
+            after = _table_start(text, where, n)
+            _validate(path, text, item, item_schema, where, after)
             missing = [k for k in ("name", "kind", "key", "aliases") if k in item_schema and k not in item]
             if missing:
                 fail(where, f"[[{where}]] entry is missing '{missing[0]}'")
@@ -214,7 +224,7 @@ def _validate(path: Path, text: str, data: Any, schema: Any, where: str) -> None
         if isinstance(s, (dict, list)):
             if isinstance(s, dict) and not isinstance(value, dict):
                 fail(key, f"'{key}' must be a table")
-            _validate(path, text, value, s, key)
+            _validate(path, text, value, s, key, after)
         elif not _type_ok(value, s):
             fail(key, f"'{key}' must be {s}")
 

@@ -251,7 +251,12 @@ def load_claims_file(path: Path) -> list[Claim]:
         if stripped.startswith("["):
             records = list(enumerate(json.loads(text), 1))
         else:
-            records = [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append((n, json.loads(line)))
+                    except json.JSONDecodeError as e:
+                        raise UsageError(f"{path}:{n}: invalid JSON in claims file: {e.msg}") from None
     except json.JSONDecodeError as e:
         raise UsageError(f"{path}:{e.lineno}: invalid JSON in claims file: {e.msg}") from None
     claims = []

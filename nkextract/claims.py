@@ -128,6 +128,9 @@ class ClaimBuilder:
         self.markers = [tuple(m.lower().split()) for m in ctx.get("years", {}).get("markers", [])]
         self.people = rules.people
         self.concept_re, self.concept_of = _concept_matcher(rules)
+        # unit words ("hours", "percent") are never what a figure counts
+        self.unit_words = frozenset(p[-1] for p, _ in lex.unit_words) | frozenset(
+            w for ps, _ in lex.periods for w in ps)
 
     # --- public -------------------------------------------------------------------------
 
@@ -242,7 +245,8 @@ class ClaimBuilder:
                 h = tok.head
                 if h.i not in inside and tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod",
                                                         "npadvmod", "appos", "det") \
-                        and h.pos_ in ("NOUN", "PROPN") and (h.i > span.start or tok.dep_ == "appos"):
+                        and h.pos_ in ("NOUN", "PROPN") and (h.i > span.start or tok.dep_ == "appos") \
+                        and h.lower_ not in self.unit_words:
                     head = h
                     break
         if head is None and kind in ("count", "rate"):

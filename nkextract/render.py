@@ -29,6 +29,8 @@ def fmt_value(low: float | None, high: float | None, qualifier: str, unit: str |
     ``symbols_only`` keeps $/£/€ and % but leaves other units to a header.
     """
     u = unit or ""
+    if u == "year" and low is not None and low == high:
+        return str(int(low))  # a year is not a quantity: no separators
     if symbols_only and not u.startswith(("USD", "GBP", "EUR", "percent")):
         u = ""
     prefix, suffix = "", ""
@@ -57,19 +59,20 @@ def short_source(source: str, width: int = 18) -> str:
 
 
 def claims_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Table:
-    t = Table(title=title, show_lines=False, expand=False, pad_edge=False)
-    t.add_column("source", style="cyan", no_wrap=True, max_width=18)
+    """One line per claim where it fits: the phrase as written, its value, what and when."""
+    t = Table(title=title, box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    t.add_column("source", style="cyan", no_wrap=True, max_width=14)
+    t.add_column("as written", overflow="fold", max_width=26)
     t.add_column("value", justify="right", style="bold", no_wrap=True)
-    t.add_column("kind", style="dim", no_wrap=True)
-    t.add_column("subject", overflow="fold", max_width=34)
+    t.add_column("subject", overflow="fold", ratio=1)
     t.add_column("time", no_wrap=True)
-    t.add_column("source says", overflow="fold", max_width=22)
+    t.add_column("said by", overflow="ellipsis", no_wrap=True, max_width=16, style="dim")
     for c in rows:
         t.add_row(
-            short_source(c["source"]),
+            short_source(c["source"], 14),
+            _quote(c["text"], 26),
             fmt_value(c["low"], c["high"], c["qualifier"], c["unit"]),
-            c["kind"],
-            Text(c["subject"] or "—") + Text(f"  “{c['text']}”", style="dim"),
+            c["subject"] or "—",
             "" if c["time"] is None else str(c["time"]),
             c["attribution"] or "",
         )
@@ -101,7 +104,8 @@ def group_view(n: int, g: dict[str, Any]) -> list[Any]:
     head.append(f"{g['verdict']:<13}", style=style)
     sev = g.get("severity")
     head.append(f"×{sev:<5.1f}" if sev else " " * 6, style=style)
-    head.append(f" {g['subject']}", style="bold")
+    subject = g["subject"] if len(g["subject"]) <= 56 else g["subject"][:55] + "…"
+    head.append(f" {subject}", style="bold")
     head.append(f"   [{g['unit']}; {g['sources']} source{'s' if g['sources'] != 1 else ''}]", style="dim")
     t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=False)
     t.add_column(width=4)
@@ -126,8 +130,8 @@ def groups_summary(groups: Sequence[dict[str, Any]], n_sources: int, n_claims: i
              f"{counts['inconsistency']} inconsistenc{'ies' if counts['inconsistency'] != 1 else 'y'}"]
     extra = [f"{counts[v]} {v}" for v in ("trend", "scope", "agree") if counts[v]]
     line = Text(" " + ", ".join(parts + extra), style="bold")
-    line.append(f" in {n_sources} source{'s' if n_sources != 1 else ''} "
-                f"({n_claims} claims, {n_merged} merged duplicates)", style="dim")
+    line.append(f" · {n_sources} file{'s' if n_sources != 1 else ''}, {n_claims} claims, "
+                f"{n_merged} merged", style="dim")
     return line
 
 

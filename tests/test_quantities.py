@@ -142,12 +142,5 @@ def test_invariants_on_numberish_text(lex, text):
     q = parse_quantity(text, lex)
     if q is not None:
         _check_invariants(q)
-
-
-@_FAST
-@given(text=numberish_text())
-def test_deterministic_and_case_insensitive(lex, text):
-    q = parse_quantity(text, lex)
-    assert parse_quantity(text, lex) == q
-    assert parse_quantity(text.upper(), lex) == parse_quantity(text.lower(), lex) or \
-        text.upper().lower() != text.lower()
+    if text.upper().lower() == text.lower():  # case does not matter ("ß".upper() is "SS")
+        assert parse_quantity(text.upper(), lex) == q

@@ -22,7 +22,7 @@ from .rules import Rules
 _MASK_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|\S+@\S+\.\w+"
-    r"|(?<![\w.,])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w,])",
+    r"|(?<![\w.,])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\w|[.,]\d)",
     re.I,
 )
 _DETS = {"the", "a", "an", "some", "these", "those", "this", "that", "its", "their", "his", "her", "our"}
@@ -195,8 +195,9 @@ class ClaimBuilder:
         if inherit is not None and not (q.kind == "percent" and subject):
             subject = inherit.subject
             unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
-        if unit is None and q.kind in ("count", "rate") and head is not None and head_lemma not in self.anaphora:
-            unit = self._count_unit(head)
+        if (unit is None and q.kind in ("count", "rate") and head is not None and head_lemma not in self.anaphora
+                and head.i >= span.end and head.pos_ in ("NOUN", "PROPN", "")):
+            unit = self._count_unit(head)  # the counted noun follows its number
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
         kind = "rate" if per else q.kind

@@ -127,6 +127,8 @@ class ClaimBuilder:
         self.fact_words = frozenset(w.lower() for w in ctx.get("years", {}).get("fact_words", []))
         self.markers = [tuple(m.lower().split()) for m in ctx.get("years", {}).get("markers", [])]
         self.people = rules.people
+        global _IRREGULAR
+        _IRREGULAR = {k.lower(): v.lower() for k, v in ctx.get("lemmas", {}).items()}
         self.concept_re, self.concept_of = _concept_matcher(rules)
         # unit words ("hours", "percent") are never what a figure counts
         self.unit_words = frozenset(p[-1] for p, _ in lex.unit_words) | frozenset(
@@ -196,7 +198,7 @@ class ClaimBuilder:
             subject = inherit.subject
             unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
         if (unit is None and q.kind in ("count", "rate") and head is not None and head_lemma not in self.anaphora
-                and head.i >= span.end and head.pos_ in ("NOUN", "PROPN", "")):
+                and head.i >= span.end and _pos(head) in ("NOUN", "PROPN", "")):
             unit = self._count_unit(head)  # the counted noun follows its number
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
@@ -246,14 +248,14 @@ class ClaimBuilder:
                 h = tok.head
                 if h.i not in inside and tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod",
                                                         "npadvmod", "appos", "det") \
-                        and h.pos_ in ("NOUN", "PROPN") and (h.i > span.start or tok.dep_ == "appos") \
+                        and _pos(h) in ("NOUN", "PROPN") and (h.i > span.start or tok.dep_ == "appos") \
                         and h.lower_ not in self.unit_words:
                     head = h
                     break
         if head is None and kind in ("count", "rate"):
             # "13 North Korean restaurant workers": tagger attached numbers elsewhere
             for tok in doc[span.end:span.end + 5]:
-                if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
+                if _pos(tok) in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
                     if tok.head.i in inside or any(c.i in inside for c in tok.children):
                         head = tok
                         break
@@ -265,7 +267,7 @@ class ClaimBuilder:
                     s = subj[0]
                     if s.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
                         s = verb.head  # "... a trafficker who sold her": the trafficker
-                    if verb.lemma_ == "be" or s.lemma_ in self.anaphora:
+                    if _lemma(verb) == "be" or _lemma(s) in self.anaphora:
                         return s, _np_tokens(s, inside)
                     return s, _np_tokens(s, inside) + [verb]
             return None, []
@@ -393,7 +395,7 @@ class ClaimBuilder:
         if y.start >= 2 and doc[y.start - 1].lower_ == "in":
             t = doc[y.start - 2]
             if t.lower_ in self.report_nouns or t.ent_type_ == "REPORT" or (
-                    _lemma(t) in self.att_verbs and t.pos_ in ("VERB", "") and t.dep_ != "amod"):
+                    _lemma_in(t, self.att_verbs) and _pos(t) in ("VERB", "") and t.dep_ != "amod"):
                 return True
         return False
 
@@ -408,7 +410,7 @@ class ClaimBuilder:
                         if objs:
                             return self._source_phrase(doc, objs[0])
         for tok in sent:
-            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.att_verbs:
+            if _pos(tok) == "VERB" and _lemma_in(tok, self.att_verbs):
                 subj = [c for c in tok.children if c.dep_ in ("nsubj",)]
                 if subj and subj[0].lower_ not in ("it", "which", "that", "who", "they", "he", "she"):
                     return self._source_phrase(doc, subj[0])
@@ -431,8 +433,7 @@ class ClaimBuilder:
         ents = [e for e in doc.ents if e.label_ in ("ORG", "REPORT") and sent.start <= e.start < sent.end]
         for e in ents:
             nxt = doc[e.end:e.end + 3]
-            if any(_lemma(t) in self.att_verbs or t.lower_.rstrip("s").rstrip("ed") in self.att_verbs
-                   for t in nxt if t.is_alpha):
+            if any(_lemma_in(t, self.att_verbs) for t in nxt if t.is_alpha):
                 return self._entity_with_year(doc, e)
         for e in ents:
             if e.label_ == "REPORT":
@@ -475,7 +476,7 @@ class ClaimBuilder:
             node = tok.head if tok.head.lower_ in self.finder.months else tok
             prep = node.head
             anchor = prep.head if prep.dep_ == "prep" else None
-            if anchor is not None and (anchor.lower_ in self.fact_words or anchor.lemma_.lower() in self.fact_words):
+            if anchor is not None and (anchor.lower_ in self.fact_words or _lemma_in(anchor, self.fact_words)):
                 trigger = anchor
         else:  # no parse: the nearest fact word in the sentence, before or after
             near = [t for t in doc[max(sent.start, i - 25):min(sent.end, y.end + 15)]
@@ -486,7 +487,7 @@ class ClaimBuilder:
             return None
         if not parsed:
             subj_toks = list(doc[max(sent.start, trigger.i - 4):trigger.i + 1])
-        elif trigger.pos_ in ("NOUN", "PROPN"):
+        elif _pos(trigger) in ("NOUN", "PROPN"):
             subj_toks = [t for t in trigger.subtree if t.i < i]  # "the establishment of the COI"
         else:
             # what came to be: the object ("enacted the Act"), else the passive or active subject
@@ -538,9 +539,55 @@ def _overlaps(span: Any, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(span.start_char < e and s < span.end_char for s, e in ranges)
 
 
+# Penn Treebank tag -> coarse part of speech.  The pipeline runs without the attribute
+# ruler that maps them (with the lemmatizer it costs a fifth of parsing time); these are
+# the only distinctions claim building makes.
+_TAG_POS = {"NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "CD": "NUM", "MD": "AUX",
+            "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "IN": "ADP", "DT": "DET", "PRP": "PRON",
+            "RB": "ADV", "RBR": "ADV", "RBS": "ADV"}
+_IRREGULAR: dict[str, str] = {}  # from rules/context.toml [lemmas], set by ClaimBuilder
+
+
+def _pos(tok: Any) -> str:
+    if tok.pos_:
+        return str(tok.pos_)
+    tag = tok.tag_
+    if tag.startswith("VB"):
+        return "AUX" if _IRREGULAR.get(tok.lower_) in ("be", "have") else "VERB"
+    return _TAG_POS.get(tag, "")
+
+
+def _lemma_in(tok: Any, words: frozenset[str]) -> bool:
+    """Is the token a form of one of ``words``?  Tolerates the e the suffix rule cannot
+    know about ("determined" -> determin(e))."""
+    lemma = _lemma(tok)
+    return lemma in words or lemma + "e" in words or tok.lower_ in words
+
+
 def _lemma(tok: Any) -> str:
-    lemma = tok.lemma_ if tok.lemma_ else tok.text
-    return lemma.lower()
+    """spaCy's lemma when a lemmatizer ran, else a rule: irregular table, then suffixes."""
+    if tok.lemma_:
+        return str(tok.lemma_).lower()
+    w = tok.lower_
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    tag = tok.tag_
+    if tag in ("NNS", "NNPS"):
+        return _singular(w)
+    if tag in ("VBZ",) and len(w) > 3:
+        return w[:-3] + "y" if w.endswith("ies") else w[:-2] if w.endswith(("ches", "shes", "sses", "xes")) else w[:-1]
+    if tag in ("VBD", "VBN") and w.endswith("ed") and len(w) > 4:
+        if w.endswith("ied"):
+            return w[:-3] + "y"
+        stem = w[:-2]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+            return stem[:-1]  # "planned" -> "plan"
+        # "estimated" -> "estimate", "reported" -> "report": keep the e after c/v/z/g/u/at/it
+        return stem + "e" if stem.endswith(("at", "it", "iz", "v", "c", "g", "u", "ut")) and not stem.endswith("ct") else stem
+    if tag == "VBG" and w.endswith("ing") and len(w) > 5:
+        stem = w[:-3]
+        return stem + "e" if stem.endswith(("at", "iz", "v", "c", "g", "ut")) else stem
+    return w
 
 
 def _singular(word: str) -> str:
@@ -582,7 +629,7 @@ def _np_tokens(head: Any, exclude: set[int]) -> list[Any]:
         if nums:
             sub = [t for t in sub if t.i < nums[0]]
         sub = sub[:14]
-        while sub and (sub[-1].is_stop or sub[-1].is_punct) and sub[-1].pos_ != "PROPN":
+        while sub and (sub[-1].is_stop or sub[-1].is_punct) and _pos(sub[-1]) != "PROPN":
             sub.pop()
         if len(sub) < 2:
             break
@@ -595,11 +642,11 @@ def _np_tokens(head: Any, exclude: set[int]) -> list[Any]:
 def _governing_verb(tok: Any, inside: set[int]) -> Any:
     """The verb a figure hangs from: "ruled ... for over six decades" -> ruled."""
     for _ in range(5):
-        if tok.pos_ in ("VERB", "AUX") and tok.i not in inside:
+        if _pos(tok) in ("VERB", "AUX") and tok.i not in inside:
             return tok
         if tok.head is tok:
             return None
-        if tok.i not in inside and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
+        if tok.i not in inside and _pos(tok) in ("NOUN", "PROPN") and tok.dep_ not in ("pobj",):
             return None
         tok = tok.head
     return None

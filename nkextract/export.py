@@ -1,8 +1,9 @@
 """Machine-readable output: JSON, JSONL, CSV and Markdown, written atomically.
 
 Rows are plain dicts so every command (claims, conflict groups, diffs) shares one set of
-writers.  CSV cells that a spreadsheet would run as a formula are neutralised
-(OWASP CSV-injection guidance); Markdown escapes article text.
+writers.  Article text is hostile input: CSV cells that a spreadsheet would run as a
+formula are neutralised (OWASP CSV-injection guidance), Markdown escapes markup, HTML
+and control characters, and JSON never holds Infinity/NaN (not JSON at all).
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ import io
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Never shown raw in Markdown: C0/C1 controls (ESC sequences rewrite a terminal that
+# `cat`s the file), bidi overrides and isolates (text that displays reversed).
+_MD_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _json_safe(v: Any) -> Any:
@@ -38,7 +44,18 @@ def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def csv_cell(v: Any) -> Any:
-    """A CSV cell: lists joined, dicts as JSON, text that starts a formula prefixed with '."""
+    """A CSV cell: lists joined, dicts as JSON, text that starts a formula prefixed with '.
+
+    Only text is prefixed: numbers stay numbers (a negative ``low`` is not a formula).
+    """
+    if v is None or isinstance(v, (bool, int, float)):
+        return _plain_cell(v)
+    s = _plain_cell(v)
+    return "'" + s if s.startswith(_FORMULA_START) else s
+
+
+def _plain_cell(v: Any) -> Any:
+    """A cell's value as written, without CSV's formula prefix (Markdown must not show it)."""
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -52,8 +69,7 @@ def csv_cell(v: Any) -> Any:
             v = "; ".join(str(x) for x in v)
     elif isinstance(v, dict):
         v = json.dumps(v, ensure_ascii=False)
-    s = str(v)
-    return "'" + s if s.startswith(_FORMULA_START) else s
+    return str(v)
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -68,30 +84,39 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def md_escape(text: Any) -> str:
     """Escape text for a Markdown table cell (no HTML, no markup, no row breaks)."""
     s = "" if text is None else str(text)
+    s = " ".join(s.split())  # first: no newline, CR or U+2028 can end the row
+    s = _MD_UNSAFE_RE.sub("\ufffd", s)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "\\`*_{}[]()#+!|~":
         s = s.replace(ch, "\\" + ch)
-    return " ".join(s.split())
+    return s
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        out.append("| " + " | ".join(md_escape(csv_cell(r.get(c)) if r.get(c) is not None else "")
-                                     for c in columns) + " |")
+        out.append("| " + " | ".join(md_escape(_plain_cell(r.get(c))) for c in columns) + " |")
     return "\n".join(out) + "\n"
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder and rename: never a half-written export."""
+    """Write via a temp file in the same folder and rename: never a half-written export.
+
+    On any failure the old file is left as it was and the temp file is removed.  The new
+    file gets the old one's permissions (or the umask's default), not mkstemp's 0600.
+    Lone surrogates (from undecodable names) are written as ``\\udcxx`` escapes rather
+    than failing the whole export.
+    """
     path = Path(path)
     d = path.parent if str(path.parent) else Path(".")
+    mode = _target_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=d)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -99,3 +124,12 @@ def write_atomic(path: Path, content: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

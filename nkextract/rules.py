@@ -30,6 +30,7 @@ INT = "int"
 NUM_MAP = "dict[str, number]"
 PAIR_MAP = "dict[str, [number, number]]"
 LIST_MAP = "dict[str, list[str]]"
+STR_MAP = "dict[str, str]"
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "numbers.toml": {
@@ -70,6 +71,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "anaphora": STR_LIST,
         },
         "publication": {"cues": STR_LIST},
+        "lemmas": STR_MAP,
     },
     "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST}]},
 }
@@ -249,6 +251,8 @@ def _type_ok(v: Any, marker: str) -> bool:
             isinstance(x, list) and len(x) == 2 and all(_is_num(y) for y in x) and x[0] <= x[1]
             for x in v.values()
         )
+    if marker == STR_MAP:
+        return isinstance(v, dict) and all(isinstance(x, str) and x.strip() for x in v.values())
     if marker == LIST_MAP:
         return isinstance(v, dict) and all(_type_ok(x, STR_LIST) for x in v.values())
     raise AssertionError(marker)

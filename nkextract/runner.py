@@ -45,13 +45,37 @@ Progress = Callable[[int, int], None]  # (done, total)
 _EXTRACTOR: Any = None
 
 
-def _init_worker(rules_dirs: tuple[Path, ...], model: str) -> None:
+def _init_worker(rules_dirs: tuple[Path, ...], model: str, parent: int | None = None) -> None:
     global _EXTRACTOR
+    if parent is not None:
+        _watch_parent(parent)
+        # a worker reports through the pool, which re-raises in the run; what is left for
+        # stderr is the noise of dying after the run was killed (broken pipes)
+        sys.stderr = open(os.devnull, "w")
     from .extract import Extractor
     from .nlp import load_pipeline
     from .rules import load_rules
 
     _EXTRACTOR = Extractor(load_pipeline(model, load_rules(rules_dirs)))
+
+
+def _watch_parent(pid: int) -> None:
+    """End this worker when the run that started it is gone (killed, crashed): otherwise an
+    orphaned worker would go on parsing its pack with nobody to read the result."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="nkextract-parent-watch", daemon=True).start()
 
 
 def _run_task(pack: list[Chunk]) -> list[list[dict[str, Any]]]:
@@ -212,7 +236,7 @@ class _Mapper:
 
             ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
             self.pool = ctx.Pool(self.opts.workers, initializer=_init_worker,
-                                 initargs=(self.opts.rules_dirs, self.model))
+                                 initargs=(self.opts.rules_dirs, self.model, os.getpid()))
         return (r for res in self.pool.imap(_run_task, packs, chunksize=1) for r in res)
 
     def close(self) -> None:

@@ -60,8 +60,10 @@ def _plain_cell(v: Any) -> Any:
         return ""
     if isinstance(v, bool):
         return str(v).lower()
-    if isinstance(v, (int, float)):
-        return "" if isinstance(v, float) and (math.isinf(v) or math.isnan(v)) else repr(v) if isinstance(v, float) else v
+    if isinstance(v, float):
+        return repr(v) if math.isfinite(v) else ""
+    if isinstance(v, int):
+        return v
     if isinstance(v, (list, tuple)):
         if v and all(isinstance(x, dict) for x in v):
             v = json.dumps(v, ensure_ascii=False)

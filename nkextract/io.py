@@ -25,8 +25,8 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\x
 # Legacy text that is not UTF-8 is taken as cp1252 (what browsers assume for English pages,
 # a superset of Latin-1's printable range) unless most of its letters come out non-ASCII
 # (Western languages: under 15%): then it is Cyrillic, Greek, ... in another code page,
-# and charset-normalizer decides.  charset-normalizer alone is unreliable on short Western text ("£600m" became
-# "｣600m" as cp932, "café" became cp1250).
+# and charset-normalizer decides.  charset-normalizer alone is unreliable on short Western
+# text: it read "£600m" as cp932 ("｣600m") and "café" as cp1250.
 _LEGACY_MAX_NON_ASCII_LETTERS = 0.5
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 # Characters never shown raw in a file name: controls (a name can hold ESC sequences or a

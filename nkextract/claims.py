@@ -79,8 +79,9 @@ class Claim:
         kw = {**defaults, **{k: v for k, v in d.items() if k in names and v is not None or k in _NULLABLE}}
         for k in ("low", "high"):
             v = kw.get(k)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                raise ValueError(f"'{k}' must be a number or null, not {v!r}")
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or not math.isfinite(v)):
+                raise ValueError(f"'{k}' must be a finite number or null, not {v!r}")
             kw[k] = None if v is None else float(v)
         for k in ("start", "end"):
             if isinstance(kw[k], bool) or not isinstance(kw[k], int):

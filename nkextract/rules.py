@@ -170,7 +170,7 @@ def load_rules(extra: Iterable[Path] = ()) -> Rules:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is not an error
     except UnicodeDecodeError as e:
         raise RulesError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     except OSError as e:
@@ -180,6 +180,8 @@ def _read_text(path: Path) -> str:
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise RulesError(f"{path}:1: invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
@@ -190,9 +192,15 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
 
 def _line_of(text: str, key: str, after: int = 0) -> int:
     """Best line number for a key at or after char ``after``: tomllib keeps no positions."""
-    pat = re.compile(rf"^\s*(\[\[?)?\s*(\S+\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)", re.M)
+    pat = re.compile(rf"^[ \t]*(\[\[?)?[ \t]*(\S+\.)?\"?{re.escape(key)}\"?[ \t]*(=|\]|\.)", re.M)
     m = pat.search(text, after)
     return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def _header_start(text: str, name: str, after: int) -> int:
+    """Char offset of the ``[name]`` (or ``[parent.name]``) header at or after ``after``."""
+    m = re.compile(rf"^[ \t]*\[[ \t]*(?:[\w.\"]+\.)?\"?{re.escape(name)}\"?[ \t]*\]", re.M).search(text, after)
+    return m.start() if m else after
 
 
 def _table_start(text: str, name: str, index: int) -> int:
@@ -226,7 +234,8 @@ def _validate(path: Path, text: str, data: Any, schema: Any, where: str, after: 
         if isinstance(s, (dict, list)):
             if isinstance(s, dict) and not isinstance(value, dict):
                 fail(key, f"'{key}' must be a table")
-            _validate(path, text, value, s, key, after)
+            start = _header_start(text, key, after) if isinstance(s, dict) else after
+            _validate(path, text, value, s, key, start)
         elif not _type_ok(value, s):
             fail(key, f"'{key}' must be {s}")
 
@@ -245,10 +254,10 @@ def _type_ok(v: Any, marker: str) -> bool:
     if marker == INT:
         return isinstance(v, int) and not isinstance(v, bool)
     if marker == NUM_MAP:
-        return isinstance(v, dict) and all(_is_num(x) for x in v.values())
+        return isinstance(v, dict) and all(_type_ok(x, NUM) for x in v.values())
     if marker == PAIR_MAP:
         return isinstance(v, dict) and all(
-            isinstance(x, list) and len(x) == 2 and all(_is_num(y) for y in x) and x[0] <= x[1]
+            isinstance(x, list) and len(x) == 2 and all(_type_ok(y, NUM) for y in x) and x[0] <= x[1]
             for x in v.values()
         )
     if marker == STR_MAP:
@@ -270,6 +279,8 @@ def _parse_entities(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise RulesError(f"{path}:{lineno}: invalid JSON: {e.msg} (column {e.colno})") from None
+        except RecursionError:
+            raise RulesError(f"{path}:{lineno}: invalid JSON: nested too deeply") from None
         if not isinstance(obj, dict):
             raise RulesError(f"{path}:{lineno}: each line must be a JSON object")
         unknown = set(obj) - ENTITY_KEYS

@@ -271,18 +271,26 @@ def load_claims_file(path: Path) -> list[Claim]:
         raise UsageError(f"cannot read claims file {path}: {getattr(e, 'strerror', None) or e}") from None
     stripped = text.lstrip()
     records: list[tuple[int, object]] = []
+
+    def no_constants(name: str) -> object:
+        raise ValueError(f"{name} is not a number JSON allows")
+
     try:
         if stripped.startswith("["):
-            records = list(enumerate(json.loads(text), 1))
+            records = list(enumerate(json.loads(text, parse_constant=no_constants), 1))
         else:
             for n, line in enumerate(text.splitlines(), 1):
                 if line.strip():
                     try:
-                        records.append((n, json.loads(line)))
-                    except json.JSONDecodeError as e:
-                        raise UsageError(f"{path}:{n}: invalid JSON in claims file: {e.msg}") from None
+                        records.append((n, json.loads(line, parse_constant=no_constants)))
+                    except (json.JSONDecodeError, ValueError) as e:
+                        raise UsageError(f"{path}:{n}: invalid JSON in claims file: {getattr(e, 'msg', e)}") from None
     except json.JSONDecodeError as e:
         raise UsageError(f"{path}:{e.lineno}: invalid JSON in claims file: {e.msg}") from None
+    except ValueError as e:
+        raise UsageError(f"{path}: invalid JSON in claims file: {e}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: invalid JSON in claims file: nested too deeply") from None
     claims = []
     for n, rec in records:
         if not isinstance(rec, dict):

@@ -97,11 +97,9 @@ def test_good_extra_rules_still_load(tmp_path):
     invoke("extract", "a.txt", "--rules", "myrules", "-f", "json").ok()
 
 
-# --- failing today: the fix belongs in rules.py (not owned by this suite) ------------------
+# --- once failing: fixed in rules.py --------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py _read_text reads 'utf-8', so a BOM (Notepad) breaks line 1; "
-                                       "fix: path.read_text(encoding='utf-8-sig')")
 @pytest.mark.parametrize("name,content", [("numbers.toml", '[ranges]\nopeners = ["from"]\n'),
                                           ("entities.jsonl", '{"label": "ORG", "pattern": "Acme Corp"}\n')],
                          ids=["toml", "jsonl"])
@@ -111,9 +109,6 @@ def test_rules_file_with_utf8_bom_loads(tmp_path, name, content):
     invoke("extract", "a.txt", "--rules", "myrules", "-f", "json").ok()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="rules.py: tomllib/json raise RecursionError on deep nesting, which escapes as a traceback "
-                          "(exit 1); fix: catch RecursionError in _parse_toml and _parse_entities -> RulesError")
 @pytest.mark.parametrize("name,content", [("numbers.toml", "cardinals = " + "[" * 5000 + "]" * 5000 + "\n"),
                                           ("entities.jsonl", '{"label": "ORG", "pattern": ' + "[" * 100_000 + "\n")],
                          ids=["toml", "jsonl"])
@@ -124,9 +119,6 @@ def test_deeply_nested_rules_file_is_a_rules_error(tmp_path, name, content):
     _check_error(run, path, 1, None)
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py _line_of's pattern starts '^\\s*' under re.M, and \\s matches "
-                                       "newlines, so a key after a blank line is reported on the blank line (one or "
-                                       "more lines early); fix: '^[ \\t]*' (and '[ \\t]*' before '(=|\\]|\\.)')")
 @pytest.mark.parametrize("content,line,word", [
     ('[ranges]\nopeners = ["between"]\n\nbogus = ["x"]\n', 4, "bogus"),
     ('# numbers\n\n\ncardinals = "one"\n', 4, "cardinals"),
@@ -138,9 +130,6 @@ def test_line_of_a_key_after_blank_lines(tmp_path, content, line, word):
     _check_error(invoke("extract", "a.txt", "--rules", "myrules", "-f", "json"), path, line, word)
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py _line_of finds the key's first occurrence anywhere in the file, "
-                                       "so an unknown key that is valid in an earlier table gets that table's line; "
-                                       "fix: search from the '[table]' header of the table being validated")
 def test_unknown_key_line_is_the_right_table(tmp_path):
     (tmp_path / "a.txt").write_text(GOOD)
     path = _make(tmp_path, "numbers.toml",
@@ -148,8 +137,6 @@ def test_unknown_key_line_is_the_right_table(tmp_path):
     _check_error(invoke("extract", "a.txt", "--rules", "myrules", "-f", "json"), path, 6, "openers")
 
 
-@pytest.mark.xfail(strict=True, reason="rules.py _type_ok: NUM_MAP/PAIR_MAP accept inf and nan (only NUM checks "
-                                       "finiteness); fix: use _type_ok(x, NUM) for the values of NUM_MAP and PAIR_MAP")
 @pytest.mark.parametrize("content,line", [("[scales]\nk = inf\n", 1), ('# vague\n[vague]\n"dozens" = [0, inf]\n', 2)],
                          ids=["inf-scale", "inf-pair"])
 def test_non_finite_numbers_in_rules_are_rejected(tmp_path, content, line):

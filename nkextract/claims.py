@@ -141,8 +141,7 @@ class ClaimBuilder:
         """Figures and bare years in a tokenized Doc (no statistical annotation needed)."""
         text = doc.text
         words = [t.lower_ for t in doc]
-        line_start = [_at_line_start(text, t.idx, at_line_start) for t in doc]
-        figures, years = self.finder.find(words, line_start)
+        figures, years = self.finder.find(words, _line_starts(doc, at_line_start))
         masked = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
         if masked:
             figures = [f for f in figures if not _overlaps(doc[f.start:f.end], masked)]
@@ -162,19 +161,36 @@ class ClaimBuilder:
         original = doc.text if original is None else original
         figures, years = found if found is not None else self.find(doc, at_line_start)
         parsed = doc.has_annotation("DEP")
+        if not figures and not years:
+            return []
+        sents = list(doc.sents)
+        owner = [0] * len(doc)
+        for k, sent in enumerate(sents):
+            owner[sent.start:sent.end] = [k] * (sent.end - sent.start)
+        infos: dict[int, _SentInfo] = {}
+
+        def info(k: int) -> _SentInfo:
+            """What every claim of sentence k shares, computed once (n figures in one
+            sentence must not cost n passes over it)."""
+            if k not in infos:
+                sent = sents[k]
+                infos[k] = _SentInfo(
+                    span=sent, text=" ".join(sent.text.split()), concepts=self._concepts(sent.text),
+                    attribution=(self._attribution_parsed(doc, sent) if parsed else None)
+                    or self._attribution_window(doc, sent),
+                    years=[y for y in years if sent.start <= y.start < sent.end],
+                    gpes=[e for e in doc.ents if e.label_ == "GPE" and sent.start <= e.start < sent.end],
+                    prev=sents[k - 1].text if k > 0 else prev_text,
+                )
+            return infos[k]
+
         claims: list[Claim] = []
-        prev_sent_text = prev_text
-        last_sent = None
         for fig in figures:
             span = doc[fig.start:fig.end]
-            sent = span.sent
-            if last_sent is not None and sent.start != last_sent.start:
-                prev_sent_text = last_sent.text
-            last_sent = sent
-            claims.append(self._claim(doc, span, fig, sent, years, base, source, pub, parsed,
-                                      prev_sent_text, claims, original))
+            claims.append(self._claim(doc, span, fig, info(owner[fig.start]), base, source, pub, parsed,
+                                      claims, original))
         for y in years:
-            c = self._year_claim(doc, y, base, source, parsed, original)
+            c = self._year_claim(doc, y, info(owner[y.start]), base, source, parsed, original)
             if c is not None:
                 claims.append(c)
         claims.sort(key=lambda c: c.start)
@@ -182,10 +198,10 @@ class ClaimBuilder:
 
     # --- one claim ----------------------------------------------------------------------
 
-    def _claim(self, doc: Any, span: Any, fig: Figure, sent: Any, years: Sequence[YearMention],
-               base: int, source: str, pub: tuple[int, str] | None, parsed: bool,
-               prev_sent_text: str, earlier: list[Claim], original: str) -> Claim:
+    def _claim(self, doc: Any, span: Any, fig: Figure, si: "_SentInfo", base: int, source: str,
+               pub: tuple[int, str] | None, parsed: bool, earlier: list[Claim], original: str) -> Claim:
         q = fig.quantity
+        sent = si.span
         head, phrase_toks = (self._subject_parsed(doc, span, q.kind) if parsed
                              else self._subject_window(doc, span, q.kind))
         subject = _phrase_text(doc, phrase_toks, span)
@@ -194,7 +210,7 @@ class ClaimBuilder:
         head_lemma = _lemma(head) if head is not None else ""
         inherit = None
         if not subject or head_lemma in self.anaphora:
-            inherit = self._antecedent(earlier, sent, q.kind)
+            inherit = self._antecedent(earlier, q.kind)
         if inherit is not None and not (q.kind == "percent" and subject):
             subject = inherit.subject
             unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
@@ -204,33 +220,32 @@ class ClaimBuilder:
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
         kind = "rate" if per else q.kind
-        places = self._places(doc, phrase_toks, span, sent, head)
+        places = self._places(phrase_toks, span, si, head)
         if inherit is not None and not places:
             places = list(inherit.places)
-        sent_text = sent.text
         # the subject's own concept first; the sentence's ("these camps, known as gulags, hold
         # 200,000 prisoners") only when the subject names none
-        concepts = self._concepts(subject) or self._concepts(sent_text)
-        if not concepts and prev_sent_text and _anaphoric(subject, sent_text):
-            concepts = self._concepts(prev_sent_text)
+        concepts = self._concepts(subject) or list(si.concepts)
+        if not concepts and si.prev and _anaphoric(subject, si.text):
+            concepts = self._concepts(si.prev)
         key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
-        time, time_source, time_text = self._time(doc, span, sent, years, pub)
-        attribution = (self._attribution_parsed(doc, sent) if parsed else None) or self._attribution_window(doc, sent)
+        time, time_source, time_text = self._time(doc, span, si.years, pub)
         start = base + span.start_char
         end = base + span.end_char
         surface = original[span.start_char:span.end_char]
         return Claim(
             id=claim_id(source, start, end, surface), source=source, start=start, end=end,
-            text=surface, sentence=" ".join(sent_text.split()), low=q.low, high=q.high,
+            text=surface, sentence=si.text, low=q.low, high=q.high,
             qualifier=q.qualifier, unit=unit, kind=kind, subject=subject, subject_key=key,
-            time=time, time_source=time_source, time_text=time_text, attribution=attribution,
+            time=time, time_source=time_source, time_text=time_text, attribution=si.attribution,
             rule=f"figure/{fig.rule}", per=per, places=places, concepts=concepts,
             head=inherit.head if inherit is not None else _singular(head_lemma),
         )
 
-    def _antecedent(self, earlier: list[Claim], sent: Any, kind: str) -> Claim | None:
-        """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means."""
-        for c in reversed(earlier):
+    def _antecedent(self, earlier: list[Claim], kind: str) -> Claim | None:
+        """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means:
+        one of the last few before it."""
+        for c in reversed(earlier[-8:]):
             same_family = (c.kind == kind) or {c.kind, kind} <= {"count", "rate"}
             if same_family and c.subject:
                 return c
@@ -320,7 +335,7 @@ class ClaimBuilder:
                     return per
         return None
 
-    def _places(self, doc: Any, phrase_toks: list[Any], span: Any, sent: Any, head: Any) -> list[str]:
+    def _places(self, phrase_toks: list[Any], span: Any, si: "_SentInfo", head: Any) -> list[str]:
         """Where the figure holds: places in the subject's restricting phrase ("workers in
         Russia"), not in its modifiers ("DPRK workers" are workers from the DPRK)."""
         first = head.i if head is not None else -1
@@ -328,14 +343,12 @@ class ClaimBuilder:
         for child in span.root.children:
             if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
                 idx.update(t.i for t in child.subtree)
-        places = [e.text for e in doc.ents if e.label_ == "GPE" and any(t.i in idx for t in e)]
+        places = [e.text for e in si.gpes if any(t.i in idx for t in e)]
         if not places:
             # "In China, traffickers traffick about 80 percent ..."
-            opening = sent[0:2]
+            opening = si.span[0:2]
             if len(opening) == 2 and opening[0].lower_ == "in":
-                for e in doc.ents:
-                    if e.label_ == "GPE" and e.start == opening[1].i:
-                        places.append(e.text)
+                places.extend(e.text for e in si.gpes if e.start == opening[1].i)
         return sorted(set(places))
 
     def _concepts(self, text: str) -> list[str]:
@@ -363,12 +376,12 @@ class ClaimBuilder:
 
     # --- time ---------------------------------------------------------------------------
 
-    def _time(self, doc: Any, span: Any, sent: Any, years: Sequence[YearMention],
+    def _time(self, doc: Any, span: Any, years: Sequence[YearMention],
               pub: tuple[int, str] | None) -> tuple[int | None, str | None, str | None]:
+        """The year the figure holds for: the nearest year of its sentence (one written as
+        a year "in"/"as of" beats a report's year), else the document's date."""
         best: list[tuple[int, int, YearMention, str]] = []
         for y in years:
-            if not (sent.start <= y.start < sent.end):
-                continue
             dist = y.start - span.end if y.start >= span.end else span.start - y.end
             kind = "report" if self._is_report_year(doc, y) else "sentence"
             best.append((0 if kind == "sentence" else 1, dist, y, kind))
@@ -463,7 +476,7 @@ class ClaimBuilder:
 
     # --- "the commission was established in 2013" ------------------------------------------
 
-    def _year_claim(self, doc: Any, y: YearMention, base: int, source: str, parsed: bool,
+    def _year_claim(self, doc: Any, y: YearMention, si: "_SentInfo", base: int, source: str, parsed: bool,
                     original: str) -> Claim | None:
         tok = doc[y.start]
         i = y.start - 1
@@ -471,7 +484,7 @@ class ClaimBuilder:
             i -= 1  # "in February 2014"
         if i < 0 or doc[i].lower_ != "in":
             return None
-        sent = tok.sent
+        sent = si.span
         trigger = None
         if parsed:
             node = tok.head if tok.head.lower_ in self.finder.months else tok
@@ -507,10 +520,9 @@ class ClaimBuilder:
         key = " ".join(dict.fromkeys([*concepts, *words]))
         return Claim(
             id=claim_id(source, start, end, original[tok.idx:tok.idx + len(tok.text)]), source=source,
-            start=start, end=end, text=original[tok.idx:tok.idx + len(tok.text)], sentence=" ".join(sent.text.split()), low=float(y.year), high=float(y.year),
+            start=start, end=end, text=original[tok.idx:tok.idx + len(tok.text)], sentence=si.text, low=float(y.year), high=float(y.year),
             qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
-            time=y.year, time_source="sentence", time_text=f"in {y.year}",
-            attribution=(self._attribution_parsed(doc, sent) if parsed else None) or self._attribution_window(doc, sent),
+            time=y.year, time_source="sentence", time_text=f"in {y.year}", attribution=si.attribution,
             rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=_singular(_lemma(trigger)),
         )
 
@@ -529,11 +541,33 @@ def _concept_matcher(rules: Rules) -> tuple[re.Pattern[str] | None, dict[str, st
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I), concept_of
 
 
-def _at_line_start(text: str, idx: int, seg_at_line_start: bool) -> bool:
-    nl = text.rfind("\n", 0, idx)
-    if nl < 0 and not seg_at_line_start:
-        return False
-    return not text[nl + 1:idx].strip()
+@dataclass
+class _SentInfo:
+    """Per-sentence facts shared by all claims of the sentence."""
+
+    span: Any
+    text: str  # whitespace-normalized
+    concepts: list[str]
+    attribution: str | None
+    years: list[YearMention]
+    gpes: list[Any]
+    prev: str  # the sentence before, for "these camps ..."
+
+
+def _line_starts(doc: Any, seg_at_line_start: bool) -> list[bool]:
+    """For each token: is it the first thing on its line?  One pass over the Doc."""
+    text = doc.text
+    out = []
+    prev_end = 0
+    first = seg_at_line_start
+    for t in doc:
+        gap = text[prev_end:t.idx]
+        if "\n" in gap:
+            first = True
+        out.append(first)
+        first = False
+        prev_end = t.idx + len(t.text)
+    return out
 
 
 def _overlaps(span: Any, ranges: Iterable[tuple[int, int]]) -> bool:

@@ -81,11 +81,35 @@ def sentences(text: str) -> Iterator[tuple[int, int, bool]]:
         for m in _SENT_END_RE.finditer(text, s, e):
             if _ABBREV_RE.search(text, max(s, m.start() - 12), m.start()):
                 continue
-            yield cur, m.start(), first
-            first = False
+            for a, b in _cut_long_runs(text, cur, m.start()):
+                yield a, b, first
+                first = False
             cur = m.end()
         if cur < e:
-            yield cur, e, first
+            for a, b in _cut_long_runs(text, cur, e):
+                yield a, b, first
+                first = False
+
+
+# A run of this many characters without a space is not prose ("((((...", "1,1,1,...");
+# spaCy strips affixes from such a token one at a time, rescanning the rest each time,
+# so the run is cut: its two ends stay with their neighbours (a figure at its edge is
+# still read), the middle becomes pieces of its own.
+LONG_RUN = 200
+_LONG_RUN_RE = re.compile(rf"\S{{{LONG_RUN},}}")
+
+
+def _cut_long_runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cur = start
+    keep = LONG_RUN // 2
+    for m in _LONG_RUN_RE.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        yield cur, a + keep
+        for x in range(a + keep, b - keep, LONG_RUN):
+            yield x, min(x + LONG_RUN, b - keep)
+        cur = b - keep
+    if cur < end:
+        yield cur, end
 
 
 def candidate_regex(pipe_lex_words: frozenset[str]) -> re.Pattern[str]:

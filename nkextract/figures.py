@@ -57,6 +57,7 @@ class FigureFinder:
         self.months = frozenset(w.lower() for w in nc.get("months", []))
         self.weekdays = frozenset(w.lower() for w in nc.get("weekdays", []))
         self.fact_words = frozenset(w.lower() for w in ctx.get("years", {}).get("fact_words", []))
+        self.people = rules.people
         self.scale_abbrevs = frozenset(s for s in lex.scales if s not in lex.cardinals)
         self.openers = lex.openers
         self.lead_phrases = [p for p, _ in lex.leading]
@@ -204,7 +205,8 @@ class FigureFinder:
         # bare years, and year ranges ("from 2013 to 2022")
         if nums and all(lex.is_year(w) for w in nums):
             others = [w for w in span if not lex.is_year(w)]
-            if not others and len(nums) == 1:
+            counted = nxt in self.people or nxt.rstrip("s") in self.people or nxt in ("women", "men", "children")
+            if not others and len(nums) == 1 and not counted:  # "1900 people" is a count
                 return "year"
             if len(nums) == 2 and all(w in self.openers or w in ("to", "and") or w in _DASHES for w in others):
                 return "year-range"

@@ -69,28 +69,15 @@ def test_absurd_values_never_become_inf_or_nan(tmp_path):
             assert c[k] is None or isinstance(c[k], (int, float)), c
 
 
-# --- failing today: the fixes belong in extract.py / claims.py ---------------------------
+# --- once quadratic: fixed in extract.py / claims.py --------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=BudgetExceeded, reason=(
-    "claims.py: ClaimBuilder._claim recomputes per-sentence facts for every figure "
-    "(_attribution_window walks list(sent) and doc.ents, _concepts(sent.text), ' '.join(sent.text.split())), "
-    "so a sentence with n figures costs O(n * len(sentence)): 20,000 'between 1 and 1' in one line took > 120 s "
-    "(800 -> 10 s, quadratic). Fix: in build(), compute sentence text, normalised sentence, sentence concepts and "
-    "the window attribution once per sentence (cache keyed by sent.start) and pass them to _claim; "
-    "and in _antecedent stop scanning `earlier` after the current sentence's start"))
 def test_many_figures_in_one_sentence(tmp_path):
     text = "between 1 and 1 and " * 20_000 + TAIL
     claims = _run(tmp_path, text)
     _tail_found(claims, text)
 
 
-@pytest.mark.xfail(strict=True, raises=BudgetExceeded, reason=(
-    "extract.py: a whitespace-free run is one spaCy token string; the tokenizer strips affixes one at a time "
-    "and each suffix search scans the whole rest ($-anchored regex), O(affixes * length): one 20 kB line of "
-    "nested parentheses takes ~16 s, this 100 kB file ~75 s. Fix: when segmenting (extract._lines / "
-    "candidate_sentences), cut any whitespace-free run longer than MAX_WORD (e.g. 200 chars) into its own "
-    "MAX_WORD-sized segments before make_doc, keeping offsets (segments carry their start)"))
 def test_deeply_nested_parentheses(tmp_path):
     text = "\n".join("(" * 9_990 + "5 million people" + ")" * 9_990 for _ in range(5)) + TAIL
     claims = _run(tmp_path, text)

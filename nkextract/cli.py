@@ -227,7 +227,7 @@ def extract(
 
         f = _pick_format(fmt, out, list(Fmt))
         result = _extract(paths, ro)
-        rows = [c.to_dict(with_mentions=False) for c in result.claims]
+        rows = result.records
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
         if f is Fmt.table:
             from rich.console import Console
@@ -269,7 +269,7 @@ def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) ->
         if paths:
             raise NkError("give PATH... or --from-claims FILE, not both")
         claims = load_claims_file(from_claims)
-        return claims, ExtractResult(claims=claims, files=len({c.source for c in claims}))
+        return claims, ExtractResult(files=len({c.source for c in claims}))
     if not paths:
         raise NkError("give PATH... or --from-claims FILE")
     result = _extract(paths, ro)

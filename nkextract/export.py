@@ -35,12 +35,20 @@ def _json_safe(v: Any) -> Any:
     return v
 
 
+def _dumps(payload: Any, **kw: Any) -> str:
+    """Strict JSON (no NaN/Infinity); a non-finite float becomes null instead of failing."""
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False, **kw)
+    except ValueError:
+        return json.dumps(_json_safe(payload), ensure_ascii=False, allow_nan=False, **kw)
+
+
 def to_json(payload: Any) -> str:
-    return json.dumps(_json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return _dumps(payload, indent=2) + "\n"
 
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(_json_safe(r), ensure_ascii=False, allow_nan=False) + "\n" for r in rows)
+    return "".join(_dumps(r) + "\n" for r in rows)
 
 
 def csv_cell(v: Any) -> Any:

@@ -18,12 +18,19 @@ from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, SourceError, discover, read_
 
 @dataclass
 class ExtractResult:
-    claims: list[Claim] = field(default_factory=list)
+    """Claims as plain records (what workers and the cache hold; what ``extract`` prints),
+    :class:`Claim` objects on demand for the stages that reason about them."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
     files: int = 0
-    words: int = 0
     cached: int = 0  # files answered from the cache
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        # records come from our own workers or cache: no need to validate them again
+        return [Claim(**r) for r in self.records]
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,6 @@ def default_workers() -> int:
 class _Job:
     source: str
     key: str | None
-    words: int
     tasks: list[Chunk]  # empty when answered from the cache
     cached: list[dict[str, Any]] | None
 
@@ -113,15 +119,14 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             errors.append(doc)
             continue
         key = cache.key(doc.source, doc.sha256)
-        words = len(doc.text.split())
         hit = cache.get(key)
         if hit is not None:
-            yield _Job(doc.source, key, words, [], hit)
+            yield _Job(doc.source, key, [], hit)
             continue
         pub = publication(doc.text, extractor_rules)
         tasks = [Chunk(doc.text[s:e], s, doc.source, pub, last_sentence(doc.text, s) if s else "")
                  for s, e in chunks(doc.text)]
-        yield _Job(doc.source, key, words, tasks, None)
+        yield _Job(doc.source, key, tasks, None)
 
 
 # Text handed to workers per round: bounds memory on archives of any size while keeping
@@ -163,8 +168,7 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                     records = [r for _ in job.tasks for r in next(outputs)]
                     cache.put(job.key, records)
                 result.files += 1
-                result.words += job.words
-                result.claims.extend(Claim.from_dict(r) for r in records)
+                result.records.extend(records)
                 if progress is not None:
                     progress(result.files + len(result.errors), total)
     finally:

@@ -719,7 +719,7 @@ def _clean_source(text: str) -> str:
     words = text.split()
     while words and words[0].lower() in _DETS:
         words = words[1:]
-    out = " ".join(words).strip(" ,.;:'\"“”")
+    out = " ".join(words).strip(" ,;:'\"“”")  # keep the dot of "U.N."
     if out.endswith("'s"):
         out = out[:-2]
     return out

@@ -230,20 +230,10 @@ def extract(
         rows = result.records
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
         if f is Fmt.table:
-            from rich.console import Console
-
             from .render import claims_table
 
             title = f"{len(rows)} claims in {result.files} file{'s' if result.files != 1 else ''}"
-            console = Console(file=sys.stdout) if out is None else None
-            if console is None:
-                from io import StringIO
-
-                buf = StringIO()
-                Console(file=buf, width=100, force_terminal=False).print(claims_table(rows, title))
-                _emit(buf.getvalue(), out)
-            else:
-                console.print(claims_table(rows, title))
+            _print_renderables([claims_table(rows, title)], out)
         elif f is Fmt.json:
             _emit(to_json(rows), out)
         elif f is Fmt.jsonl:

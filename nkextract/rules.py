@@ -16,7 +16,6 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -114,18 +113,14 @@ class Rules:
 
 
 def default_rules_dir() -> Path:
-    """The rules shipped in the wheel (the repo's top-level ``rules/``).
-
-    In a source checkout (editable install, or tests run from the repo) the package is
-    imported from the working tree, where the rules sit beside it, not inside it.
-    """
-    beside = Path(__file__).resolve().parent.parent / "rules"
-    if (beside / "numbers.toml").is_file():
-        return beside
-    try:
-        return Path(str(resources.files("nkextract.default_rules")))
-    except ModuleNotFoundError:
-        return beside
+    """The default rules: in the wheel they sit inside the package (``default_rules``, built
+    from the repo's top-level ``rules/``); in a source checkout (editable install, tests run
+    from the repo) they are the ``rules/`` folder beside the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "default_rules", here.parent / "rules"):
+        if (candidate / "numbers.toml").is_file():
+            return candidate
+    return here / "default_rules"
 
 
 def load_rules(extra: Iterable[Path] = ()) -> Rules:

@@ -398,7 +398,7 @@ def diff(
             from .render import diff_view
 
             if shown:
-                _print_renderables([diff_view(shown, str(a), str(b))], out)
+                _print_renderables(diff_view(shown, str(a), str(b)), out)
             else:
                 _print_renderables([f" {a} and {b} do not disagree on any figure they share "
                                     f"({len(rows)} shared)"], out)

@@ -97,8 +97,11 @@ def _when_who(c: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def group_view(n: int, g: dict[str, Any]) -> list[Any]:
-    """One group as a header line, an aligned table of its claims, and the why line."""
+def group_view(n: int, g: dict[str, Any], sides: dict[str, str] | None = None) -> list[Any]:
+    """One group as a header line, an aligned table of its claims, and the why line.
+
+    ``sides`` maps claim ids to "A"/"B" when the group compares two sources (``diff``).
+    """
     style = VERDICT_STYLE.get(g["verdict"], "")
     head = Text(f" #{n:<3}", style="bold")
     head.append(f"{g['verdict']:<13}", style=style)
@@ -106,9 +109,11 @@ def group_view(n: int, g: dict[str, Any]) -> list[Any]:
     head.append(f"×{sev:<5.1f}" if sev else " " * 6, style=style)
     subject = g["subject"] if len(g["subject"]) <= 56 else g["subject"][:55] + "…"
     head.append(f" {subject}", style="bold")
-    head.append(f"   [{g['unit']}; {g['sources']} source{'s' if g['sources'] != 1 else ''}]", style="dim")
+    n_src = g.get("sources")
+    head.append(f"   [{g['unit']}" + (f"; {n_src} source{'s' if n_src != 1 else ''}]" if n_src else "]"),
+                style="dim")
     t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=False)
-    t.add_column(width=4)
+    t.add_column(width=4, justify="right", style="bold")
     t.add_column(justify="right", no_wrap=True, min_width=10)
     t.add_column(style="cyan", no_wrap=True, max_width=14)
     t.add_column(style="dim", no_wrap=True, max_width=5)
@@ -118,7 +123,8 @@ def group_view(n: int, g: dict[str, Any]) -> list[Any]:
     for c in g["claims"]:
         mentions = len(c.get("mentions") or [1])
         more = f"×{mentions}" if mentions > 1 else ""
-        t.add_row("", Text(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True), style=value_style),
+        t.add_row((sides or {}).get(c["id"], ""),
+                  Text(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True), style=value_style),
                   short_source(c["source"], 14), more, _quote(c["text"]), _when_who(c))
     why = Text(f"      why: {g['why']}", style="dim italic")
     return [head, t, why, Text("")]
@@ -135,18 +141,10 @@ def groups_summary(groups: Sequence[dict[str, Any]], n_sources: int, n_claims: i
     return line
 
 
-def diff_view(rows: Sequence[dict[str, Any]], a_name: str, b_name: str) -> Table:
-    t = Table(title=f"{a_name}  vs  {b_name}", box=None, pad_edge=False, padding=(0, 1))
-    t.add_column("verdict", no_wrap=True)
-    t.add_column("subject", overflow="fold", max_width=28)
-    t.add_column("A", justify="right", no_wrap=True)
-    t.add_column("B", justify="right", no_wrap=True)
-    t.add_column("A says / B says", overflow="fold", max_width=36, style="dim")
-    for r in rows:
-        style = VERDICT_STYLE.get(r["verdict"], "")
-        va = ", ".join(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True) for c in r["a"])
-        vb = ", ".join(fmt_value(c["low"], c["high"], c["qualifier"], c["unit"], True) for c in r["b"])
-        quotes = f"A {_quote(r['a'][0]['text'], 28)}  B {_quote(r['b'][0]['text'], 28)}"
-        t.add_row(Text(r["verdict"], style=style), r["subject"], Text(va, style=style),
-                  Text(vb, style=style), quotes)
-    return t
+def diff_view(rows: Sequence[dict[str, Any]], a_name: str, b_name: str) -> list[Any]:
+    """Each quantity both sides state: A's and B's figures one under the other."""
+    items: list[Any] = [Text(f" A = {a_name}\n B = {b_name}", style="bold"), Text("")]
+    for n, r in enumerate(rows, 1):
+        sides = {c["id"]: "A" for c in r["a"]} | {c["id"]: "B" for c in r["b"]}
+        items.extend(group_view(n, {**r, "claims": [*r["a"], *r["b"]]}, sides))
+    return items

@@ -130,6 +130,7 @@ class ClaimBuilder:
         self.att_verbs = frozenset(w.lower() for w in att.get("verbs", []))
         self.report_nouns = frozenset(w.lower() for w in att.get("report_nouns", []))
         self.anaphora = frozenset(w.lower() for w in att.get("anaphora", []))
+        self.not_actuals = frozenset(w.lower() for w in ctx.get("subjects", {}).get("not_actuals", []))
         self.fact_words = frozenset(w.lower() for w in ctx.get("years", {}).get("fact_words", []))
         self.markers = [tuple(m.lower().split()) for m in ctx.get("years", {}).get("markers", [])]
         self.people = rules.people
@@ -213,15 +214,26 @@ class ClaimBuilder:
         unit = q.unit
         per = q.per or self._period_after(doc, span, sent)
         head_lemma = _lemma(head) if head is not None else ""
+        counted = head if head is not None and head.i >= span.end else None
+        if head is not None and head_lemma in self.anaphora:
+            of = _of_object(head.doc[head.i:head.i + 1], set())
+            if of is not None:  # "the number of unemployed people rose to 1.7 million"
+                counted, head_lemma = of, _lemma(of)
         inherit = None
         if not subject or head_lemma in self.anaphora:
             inherit = self._antecedent(earlier, q.kind)
         if inherit is not None and not (q.kind == "percent" and subject):
             subject = inherit.subject
             unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
-        if (unit is None and q.kind in ("count", "rate") and head is not None and head_lemma not in self.anaphora
-                and head.i >= span.end and _pos(head) in ("NOUN", "PROPN", "")):
-            unit = self._count_unit(head)  # the counted noun follows its number
+        if (unit is None and q.kind in ("count", "rate") and counted is not None and head_lemma not in self.anaphora
+                and _pos(counted) in ("NOUN", "PROPN", "")):
+            unit = self._count_unit(counted)  # the counted noun: after its number, or "number of X"
+        if unit is None and q.kind == "count" and head is None:
+            # elliptical: "104.3 million barrels per day in 2025, up from 102.1 million"
+            prior = next((c for c in reversed(earlier[-8:]) if c.unit and c.kind in ("count", "rate", "other")
+                          and c.start >= base + si.span.start_char), None)
+            if prior is not None:
+                unit, per = prior.unit, per or prior.per
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
         kind = "rate" if per else q.kind
@@ -230,8 +242,9 @@ class ClaimBuilder:
             places = list(inherit.places)
         # the subject's own concept first; the sentence's ("these camps, known as gulags, hold
         # 200,000 prisoners") only when the subject names none
-        concepts = self._concepts(subject) or list(si.concepts)
-        if not concepts and si.prev and _anaphoric(subject, si.text):
+        own_topic = _singular(head_lemma) in self.not_actuals  # "the 2% target"
+        concepts = self._concepts(subject) or ([] if own_topic else list(si.concepts))
+        if not concepts and not own_topic and si.prev and _anaphoric(subject, si.text):
             concepts = self._concepts(si.prev)
         key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
         time, time_source, time_text = self._time(doc, span, si.years, pub)
@@ -387,7 +400,14 @@ class ClaimBuilder:
         a year "in"/"as of" beats a report's year), else the document's date."""
         best: list[tuple[int, int, YearMention, str]] = []
         for y in years:
-            dist = y.start - span.end if y.start >= span.end else span.start - y.end
+            lo, hi = (span.end, y.start) if y.start >= span.end else (y.end, span.start)
+            if y.start >= span.end and any(t.like_num and not t.is_alpha and not self.lex.is_year(t.text)
+                                           for t in doc[lo:hi]):
+                # "4% in January, compared with 11.1% in October 2022": a year written after
+                # another figure is that figure's ("In 2015, GDP was $40bn, against $1.4tn"
+                # opens the clause and holds for both)
+                continue
+            dist = hi - lo
             kind = "report" if self._is_report_year(doc, y) else "sentence"
             best.append((0 if kind == "sentence" else 1, dist, y, kind))
         if best:
@@ -476,7 +496,15 @@ class ClaimBuilder:
             return self._entity_with_year(doc, (rep or ents)[0])
         toks = [t for t in head.subtree if t.i <= head.i or t.dep_ in ("compound",)]
         toks = [t for t in toks if t.dep_ not in ("det", "punct", "advmod")]
-        text = doc[toks[0].i:head.i + 1].text if toks else head.text
+        end = head.i + 1
+        # "the Office for National Statistics", "Analysts at Goldman Sachs": the name goes on
+        # through its prepositional phrase, up to a bracket or comma
+        for c in head.rights:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "on", "from"):
+                stop = next((t.i for t in c.subtree if t.is_punct), c.right_edge.i + 1)
+                end = max(end, stop)
+                break
+        text = doc[toks[0].i:end].text if toks else doc[head.i:end].text
         return _clean_source(text)
 
     # --- "the commission was established in 2013" ------------------------------------------

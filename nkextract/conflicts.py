@@ -5,8 +5,8 @@
 2. link: inside a block, rapidfuzz ``process.cdist`` scores subject keys and sentence
    words; pairs above the threshold are linked, linked claims form a group;
 3. judge every pair in a group, most severe first: part larger than whole in the same
-   period (inconsistency), different places or groups (scope), different explicit years
-   (trend), intervals that overlap after the tolerance (agree), the same document giving
+   period (inconsistency), different places or groups (scope), different years stated
+   with the figures (trend), intervals that overlap after the tolerance (agree), the same document giving
    both figures (scope: the source itself tells them apart), else a conflict.
 
 Every group says ``why`` in one line, so a user can see why two figures were compared.
@@ -143,8 +143,11 @@ def judge_pair(a: Claim, b: Claim, tol: float) -> tuple[str, float | None, str]:
                 return ("inconsistency", part.low / whole.high if whole.high > 0 else None,
                         f"part ({_scope_text(sp)}) larger than whole ({_scope_text(sw)}) in {part.time}")
         return "scope", None, f"different scope: {_scope_text(sa)} vs {_scope_text(sb)}"
-    if (a.time_source == "sentence" and b.time_source == "sentence" and a.time is not None
-            and b.time is not None and a.time != b.time):
+    if (a.time is not None and b.time is not None and a.time != b.time
+            and {a.time_source, b.time_source} <= {"sentence", "document"}
+            and "sentence" in (a.time_source, b.time_source)):
+        # years written with the figure (or a dated article's own year) that differ: a
+        # trend.  A report's year is when it was published, not what it measured.
         first, second = sorted((a, b), key=lambda c: c.time)
         if overlaps(a, b, tol):
             return "agree", None, f"same figure in {first.time} and {second.time}"

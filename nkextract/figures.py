@@ -139,22 +139,51 @@ class FigureFinder:
         years: list[YearMention] = []
         n = len(words)
         i = 0
-        unit_phrases = [p for p, _ in lex.unit_words]
-        period_phrases = [p for p, _ in lex.periods]
-        trail_phrases = [p for p, _ in lex.trailing]
         while i < n:
-            end = self._atom_at(words, i)
-            if end == i:
+            atom_end = self._atom_at(words, i)
+            if atom_end == i:
                 i += 1
                 continue
-            start = i
-            rule = "number"
-            # a second atom after a joiner makes a range; "and" only after "between"
+            start, end, rule = self._grow(words, i, atom_end, ranges=True)
+            skip = self._not_a_claim(words, line_start, start, end)
+            if skip == "year":
+                years.append(YearMention(start, end, int(words[end - 1])))
+                i = end
+                continue
+            if skip == "year-range":
+                years.extend(YearMention(k, k + 1, int(words[k])) for k in range(start, end)
+                             if lex.is_year(words[k]))
+                i = end
+                continue
+            if skip:
+                i = end
+                continue
+            quantity = parse_quantity(" ".join(words[start:end]), lex)
+            if quantity is None and rule.startswith("range"):
+                # "rose 3.5% to $92.40": not a range after all; read the first figure alone
+                # and scan on from its end, so the second is found as a figure of its own
+                start, end, rule = self._grow(words, i, atom_end, ranges=False)
+                quantity = None if self._not_a_claim(words, line_start, start, end) else \
+                    parse_quantity(" ".join(words[start:end]), lex)
+            i = end
+            if quantity is not None:
+                figures.append(Figure(start, end, quantity, rule))
+        return figures, years
+
+    def _grow(self, words: Sequence[str], i: int, end: int, ranges: bool) -> tuple[int, int, str]:
+        """Grow the atom ``[i, end)`` into a figure: a range's second atom, currency,
+        opener and qualifiers before, unit, trailing qualifier and rate after."""
+        lex = self.lex
+        n = len(words)
+        unit_phrases = [p for p, _ in lex.unit_words]
+        start = i
+        rule = "number"
+        joined = False
+        if ranges:  # a second atom after a joiner makes a range; "and" only after "between"
             before = start - self._currency_before(words, start)
             opened = before > 0 and words[before - 1] in self.openers
-            joined = False
             for k in (end, end + self._match_phrase(words, end, unit_phrases)):
-                jl = self._match_phrase(words, k, self.lex.joiners)
+                jl = self._match_phrase(words, k, lex.joiners)
                 if not jl or (words[k] == "and" and not opened):
                     continue
                 s2 = k + jl + self._match_phrase(words, k + jl, list(lex.symbols))
@@ -162,38 +191,19 @@ class FigureFinder:
                 if e2 > s2:
                     end, joined, rule = e2, True, "range"
                     break
-            # leading currency, opener, qualifiers
-            c = self._currency_before(words, start)
-            start -= c
-            if joined and start > 0 and words[start - 1] in self.openers:
-                start -= 1
-                rule = f"range:{words[start]}"
+        start -= self._currency_before(words, start)
+        if joined and start > 0 and words[start - 1] in self.openers:
+            start -= 1
+            rule = f"range:{words[start]}"
+        q = self._match_back(words, start, self.lead_phrases)
+        while q:
+            rule = rule if rule != "number" else "qualified"
+            start -= q
             q = self._match_back(words, start, self.lead_phrases)
-            while q:
-                rule = rule if rule != "number" else "qualified"
-                start -= q
-                q = self._match_back(words, start, self.lead_phrases)
-            # trailing unit, qualifier, period
-            end += self._match_phrase(words, end, unit_phrases)
-            end += self._match_phrase(words, end, trail_phrases)
-            end += self._match_phrase(words, end, period_phrases)
-            i = end
-            skip = self._not_a_claim(words, line_start, start, end)
-            atom_words = words[start:end]
-            if skip == "year":
-                years.append(YearMention(start, end, int(words[end - 1])))
-                continue
-            if skip == "year-range":
-                years.extend(YearMention(k, k + 1, int(words[k])) for k in range(start, end)
-                             if lex.is_year(words[k]))
-                continue
-            if skip:
-                continue
-            quantity = parse_quantity(" ".join(atom_words), lex)
-            if quantity is None:
-                continue
-            figures.append(Figure(start, end, quantity, rule))
-        return figures, years
+        end += self._match_phrase(words, end, unit_phrases)
+        end += self._match_phrase(words, end, [p for p, _ in lex.trailing])
+        end += self._match_phrase(words, end, [p for p, _ in lex.periods])
+        return start, end, rule
 
     def _not_a_claim(self, words: Sequence[str], line_start: Sequence[bool], start: int, end: int) -> str:
         """Why the span is not a claim ("" if it is one)."""

@@ -70,6 +70,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "anaphora": STR_LIST,
         },
         "publication": {"cues": STR_LIST},
+        "subjects": {"not_actuals": STR_LIST},
         "lemmas": STR_MAP,
     },
     "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST}]},

@@ -178,10 +178,20 @@ def test_trend_for_different_sentence_years():
     assert [c.time for c in g.claims] == [2011, 2017]  # trends read in time order
 
 
-def test_different_years_not_both_from_the_sentence_are_not_a_trend():
+def test_a_stated_year_against_another_articles_date_is_a_trend():
     a = _defections(2_706, 2011, "a.txt")
     b = _defections(1_127, 2017, "b.txt")
-    b.time_source = "document"  # a publication date is not the year the figure holds for
+    b.time_source = "document"  # an article dated 2017 speaks of its own time, not of 2011
+    assert judge_pair(a, b, 0.1)[0] == "trend"
+
+
+def test_a_reports_year_is_not_the_figures_year():
+    # the example: "200,000 as of 2017" against "the 2022 TIP report" is a conflict
+    a = _defections(2_706, 2011, "a.txt")
+    b = _defections(1_127, 2017, "b.txt")
+    b.time_source = "report"
+    assert judge_pair(a, b, 0.1)[0] == "conflict"
+    b.time_source = a.time_source = "document"  # two dated articles without stated years
     assert judge_pair(a, b, 0.1)[0] == "conflict"
 
 

@@ -228,7 +228,7 @@ class ClaimBuilder:
         if (unit is None and q.kind in ("count", "rate") and counted is not None and head_lemma not in self.anaphora
                 and _pos(counted) in ("NOUN", "PROPN", "")):
             unit = self._count_unit(counted)  # the counted noun: after its number, or "number of X"
-        if unit is None and q.kind == "count" and head is None:
+        if unit is None and q.kind == "count" and counted is None:
             # elliptical: "104.3 million barrels per day in 2025, up from 102.1 million"
             prior = next((c for c in reversed(earlier[-8:]) if c.unit and c.kind in ("count", "rate", "other")
                           and c.start >= base + si.span.start_char), None)

@@ -72,7 +72,7 @@ class Claim:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Claim":
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
         names = {f.name for f in fields(cls)}
         missing = [n for n in ("id", "source", "start", "end", "text", "low", "high", "unit", "kind")
                    if n not in d]
@@ -204,7 +204,7 @@ class ClaimBuilder:
 
     # --- one claim ----------------------------------------------------------------------
 
-    def _claim(self, doc: Any, span: Any, fig: Figure, si: "_SentInfo", base: int, source: str,
+    def _claim(self, doc: Any, span: Any, fig: Figure, si: _SentInfo, base: int, source: str,
                pub: tuple[int, str] | None, parsed: bool, earlier: list[Claim], original: str) -> Claim:
         q = fig.quantity
         sent = si.span
@@ -353,7 +353,7 @@ class ClaimBuilder:
                     return per
         return None
 
-    def _places(self, phrase_toks: list[Any], span: Any, si: "_SentInfo", head: Any) -> list[str]:
+    def _places(self, phrase_toks: list[Any], span: Any, si: _SentInfo, head: Any) -> list[str]:
         """Where the figure holds: places in the subject's restricting phrase ("workers in
         Russia"), not in its modifiers ("DPRK workers" are workers from the DPRK)."""
         first = head.i if head is not None else -1
@@ -509,7 +509,7 @@ class ClaimBuilder:
 
     # --- "the commission was established in 2013" ------------------------------------------
 
-    def _year_claim(self, doc: Any, y: YearMention, si: "_SentInfo", base: int, source: str, parsed: bool,
+    def _year_claim(self, doc: Any, y: YearMention, si: _SentInfo, base: int, source: str, parsed: bool,
                     original: str) -> Claim | None:
         tok = doc[y.start]
         i = y.start - 1

@@ -106,7 +106,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
     return Pipeline(nlp=nlp, lex=lex, rules=rules, model=name, version=version)
 
 
-def customize_tokenizer(nlp: "Language", lex: Lexicon) -> None:
+def customize_tokenizer(nlp: Language, lex: Lexicon) -> None:
     """Split figures spaCy keeps whole: "£1.2bn", "3.5bn", "5k", "12.8–13.0", "$1.2–$2.3".
 
     spaCy's English tokenizer leaves these as single tokens that are not ``like_num``;

@@ -148,7 +148,7 @@ def test_non_claim_is_never_extracted(corpus_claims, nc):
 def test_claim_ids_are_stable(corpus_claims, model_extractor):
     from nkextract.io import read_document
 
-    for name, (doc, claims) in corpus_claims.items():
+    for name, (_doc, claims) in corpus_claims.items():
         again = model_extractor.extract(read_document(CORPUS / name))
         assert [c.id for c in again] == [c.id for c in claims], name
         assert [(c.start, c.end, c.text) for c in again] == [(c.start, c.end, c.text) for c in claims], name

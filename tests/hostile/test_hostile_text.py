@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_helpers import BudgetExceeded, check_offsets, invoke_budget, strict_json
+from hostile_helpers import check_offsets, invoke_budget, strict_json
 
 BUDGET = 20.0  # seconds, --model blank, on 2 cores
 TAIL = "\nIn the end 4,321 people were counted.\n"

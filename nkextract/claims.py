@@ -693,9 +693,12 @@ def _np_tokens(head: Any, exclude: set[int]) -> list[Any]:
         if c.lower_ in ("including", "such", "like", "with"):
             break
         sub = sorted((t for t in c.subtree if t.i not in exclude), key=lambda t: t.i)
-        nums = [t.i for t in sub if t.like_num and not t.is_alpha]
-        if nums:
-            sub = [t for t in sub if t.i < nums[0]]
+        # stop at another figure, or at a comma or bracket that opens an aside (", a very
+        # common destination"), not at the commas of a list ("Russia, China, Africa and ...")
+        stops = [t.i for t in sub if (t.like_num and not t.is_alpha) or t.text in ("(", ";", "—", "–")
+                 or (t.text == "," and not _in_list(t))]
+        if stops:
+            sub = [t for t in sub if t.i < stops[0]]
         sub = sub[:14]
         while sub and (sub[-1].is_stop or sub[-1].is_punct) and _pos(sub[-1]) != "PROPN":
             sub.pop()
@@ -705,6 +708,22 @@ def _np_tokens(head: Any, exclude: set[int]) -> list[Any]:
         if c.dep_ == "relcl":
             break
     return sorted(set(keep), key=lambda t: t.i)
+
+
+def _in_list(comma: Any) -> bool:
+    """Is this comma one of a list's ("A, B and C")?  The word after it is a conjunct."""
+    doc = comma.doc
+    if comma.i + 1 >= len(doc):
+        return False
+    nxt = doc[comma.i + 1]
+    node = nxt
+    for _ in range(4):  # "the Middle East": climb to the phrase head
+        if node.dep_ in ("conj", "cc"):
+            return True
+        if node.head is node or node.head.i < comma.i:
+            break
+        node = node.head
+    return False
 
 
 def _governing_verb(tok: Any, inside: set[int]) -> Any:

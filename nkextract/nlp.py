@@ -124,3 +124,11 @@ def customize_tokenizer(nlp: Language, lex: Lexicon) -> None:
     infixes.append(r"(?<=[0-9])[-–—‒](?=[0-9$£€¥₩])")
     infixes.append(r"(?<=[0-9])[-–—‒](?=[a-zA-Z])")
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # English keeps "m." and "k." whole (initials), which swallows "£600m." at a sentence
+    # end; without the special case the suffix rules split "600m." into 600 / m / .
+    special = dict(nlp.tokenizer.rules or {})
+    dropped = [form for a in abbrevs for form in (a + ".", a.upper() + ".") if form in special]
+    if dropped:
+        for form in dropped:
+            del special[form]
+        nlp.tokenizer.rules = special

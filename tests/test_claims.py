@@ -1,0 +1,64 @@
+"""Subjects, places, times and sources of corpus claims, checked against the text by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+F002 = "002_a87d8cbb51061aed.txt"
+F004 = "004_689646877552a5ac.txt"
+
+
+def _claim(corpus_claims, name: str, text: str):
+    _, claims = corpus_claims[name]
+    found = [c for c in claims if c.text == text]
+    assert len(found) == 1, [c.text for c in claims]
+    return found[0]
+
+
+def test_prison_camp_figures_name_their_camps(corpus_claims):
+    tip = _claim(corpus_claims, F004, "between 80,000 and 120,000")
+    assert tip.subject == "people in political prison camps"
+    assert tip.unit == "people" and tip.attribution == "2022 TIP report"
+    assert (tip.time, tip.time_source) == (2022, "report")
+    assert "political prison camp" in tip.concepts
+    # "These camps, estimated to have held around 200,000 prisoners as of 2017": the camps
+    # are named (kwanliso) in the sentence before
+    asof = _claim(corpus_claims, F002, "around 200,000")
+    assert asof.unit == "people" and (asof.time, asof.time_source) == (2017, "sentence")
+    assert "political prison camp" in asof.concepts
+
+
+def test_places_are_the_restricting_phrase(corpus_claims):
+    abroad = _claim(corpus_claims, F004, "more than 50,000")
+    assert set(abroad.places) == {"Russia", "China", "Africa", "Middle East"}
+    assert abroad.time == 2015
+    russia = _claim(corpus_claims, F004, "approximately 30,000")
+    assert russia.places == ["Russia"] and russia.attribution == "2018 C4ADS" and russia.time == 2018
+    china = _claim(corpus_claims, F004, "approximately 94,200")
+    assert china.places == ["China"]  # "DPRK workers": the DPRK is where they come from
+    share = _claim(corpus_claims, F004, "71 percent")
+    assert share.subject == "refugees in South Korea" and share.places == ["South Korea"]
+
+
+def test_this_number_points_back(corpus_claims):
+    later = _claim(corpus_claims, F004, "1,127")
+    assert later.subject == "defections to South Korea" and later.unit == "defection"
+    assert (later.time, later.time_source) == (2017, "sentence")
+    earlier = _claim(corpus_claims, F004, "2,706")
+    assert (earlier.time, earlier.time_source) == (2011, "sentence")
+
+
+def test_sources(corpus_claims):
+    assert _claim(corpus_claims, F004, "100,000").attribution == "U.S. Department of State"
+    assert _claim(corpus_claims, F004, "90%").attribution == "Reuters"
+    assert _claim(corpus_claims, F004, "about 31,000").attribution == "Ministry of Unification"
+
+
+def test_rates_and_money(corpus_claims):
+    assert _claim(corpus_claims, F004, "more than 1,000").unit == "people/year"
+    yearly = _claim(corpus_claims, F004, "around $1.2 billion to $2.3 billion a year")
+    assert (yearly.kind, yearly.unit, yearly.per) == ("rate", "USD/year", "year")
+    gdp = _claim(corpus_claims, F004, "$40 billion")
+    assert "GDP" in gdp.subject and gdp.time == 2015

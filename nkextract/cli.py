@@ -48,18 +48,18 @@ ModelOpt = Annotated[str, typer.Option(
     "--model", help="spaCy pipeline: auto (en_core_web_sm if installed), a package name or path, "
                     "or 'blank' for rules only.")]
 FormatOpt = Annotated[Optional[Fmt], typer.Option(
-    "--format", "-f", help="Output format [default: table on a terminal, else json; or from --out's suffix].",
+    "--format", "-f", help="Output format (default: table on a terminal, else json; or from --out's suffix).",
     show_default=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to FILE (atomically) instead of stdout.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option(
-    "--include", help="Glob for files inside folders (repeatable) [default: *.txt, *.md].")]
+    "--include", help="Glob for files inside folders (repeatable; default: *.txt and *.md).")]
 ErrorsOpt = Annotated[Optional[Path], typer.Option(
     "--errors", help="Write skipped inputs and their reasons as JSON to FILE.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 WorkersOpt = Annotated[Optional[int], typer.Option(
-    "--workers", "-j", min=1, help="Worker processes [default: all cores].", show_default=False)]
+    "--workers", "-j", min=1, help="Worker processes (default: all cores).", show_default=False)]
 CacheDirOpt = Annotated[Optional[Path], typer.Option(
-    "--cache-dir", help="Cache folder [default: the user cache dir].", show_default=False)]
+    "--cache-dir", help="Cache folder (default: the user cache dir).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 
 

@@ -215,7 +215,9 @@ class ClaimBuilder:
         per = q.per or self._period_after(doc, span, sent)
         head_lemma = _lemma(head) if head is not None else ""
         counted = head if head is not None and head.i >= span.end else None
-        if head is not None and head_lemma in self.anaphora:
+        if parsed and head is not None and head_lemma in self.anaphora:
+            # never walk the tree of an unparsed Doc: spaCy 3.8 can crash (segfault) on
+            # Token.children when only a sentencizer has run
             of = _of_object(head.doc[head.i:head.i + 1], set())
             if of is not None:  # "the number of unemployed people rose to 1.7 million"
                 counted, head_lemma = of, _lemma(of)
@@ -358,9 +360,10 @@ class ClaimBuilder:
         Russia"), not in its modifiers ("DPRK workers" are workers from the DPRK)."""
         first = head.i if head is not None else -1
         idx = {t.i for t in phrase_toks if t.i > first}
-        for child in span.root.children:
-            if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
-                idx.update(t.i for t in child.subtree)
+        if span.doc.has_annotation("DEP"):  # tree navigation only on a parsed Doc (see _claim)
+            for child in span.root.children:
+                if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
+                    idx.update(t.i for t in child.subtree)
         places = [e.text for e in si.gpes if any(t.i in idx for t in e)]
         if not places:
             # "In China, traffickers traffick about 80 percent ..."

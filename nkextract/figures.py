@@ -55,7 +55,6 @@ class FigureFinder:
         self.furniture_after = sorted((tuple(tokenize(w)) for w in nc.get("furniture_after", [])),
                                       key=len, reverse=True)
         self.months = frozenset(w.lower() for w in nc.get("months", []))
-        self.weekdays = frozenset(w.lower() for w in nc.get("weekdays", []))
         self.fact_words = frozenset(w.lower() for w in ctx.get("years", {}).get("fact_words", []))
         self.people = rules.people
         self.scale_abbrevs = frozenset(s for s in lex.scales if s not in lex.cardinals)

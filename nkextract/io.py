@@ -14,7 +14,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 # Bytes sniffed for NULs; text files (other than UTF-16/32, recognised by BOM) have none.
@@ -245,9 +245,3 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
     if not text or text.isspace():
         return SourceError(source, "empty file (whitespace only), skipped")
     return Document(source, text, encoding, hashlib.sha256(data).hexdigest())
-
-
-def iter_documents(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLUDE,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterable[Document | SourceError]:
-    for item in discover(paths, include):
-        yield item if isinstance(item, SourceError) else read_document(item, max_bytes)

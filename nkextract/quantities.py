@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from typing import Iterable, Sequence
 
 from text_to_num import text2num
@@ -113,15 +112,6 @@ class Lexicon:
             ((p, per) for per, ps in rules.periods.items() for p in _phrases(ps)),
             key=lambda pp: -len(pp[0]),
         )
-
-    @cached_property
-    def number_words(self) -> frozenset[str]:
-        """Every word that can be part of a number (for the span finder)."""
-        return self.cardinals | set(self.scales) | set(self.words) | set(self.vague)
-
-    @cached_property
-    def symbol_tokens(self) -> frozenset[str]:
-        return frozenset(t for s in self.symbols for t in s)
 
     def is_year(self, text: str) -> bool:
         """A bare four-digit integer inside the configured year span ("2017", not "2,017")."""

@@ -60,7 +60,6 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "labels_before": STR_LIST,
             "furniture_after": STR_LIST,
             "months": STR_LIST,
-            "weekdays": STR_LIST,
         },
         "years": {"fact_words": STR_LIST, "markers": STR_LIST},
         "attribution": {

@@ -14,44 +14,26 @@ Corpus pairs the linking thresholds are tuned on (``@pytest.mark.model`` tests b
 from __future__ import annotations
 
 import random
-from itertools import count
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nkextract import conflicts as C
-from nkextract.claims import Claim, claim_id
-from nkextract.conflicts import (VERDICTS, backing, group_claims, judge, judge_pair, link,
-                                 source_identity, unit_family)
+from nkextract.claims import Claim
+from nkextract.conflicts import (
+    VERDICTS,
+    backing,
+    group_claims,
+    judge,
+    judge_pair,
+    link,
+    source_identity,
+    unit_family,
+)
 from nkextract.dedupe import dedupe
 
-_SEQ = count()
-CAMP = "political prison camp"
-
-
-def make_claim(low: float | None, high: float | None = ..., *, source: str = "a.txt",
-               subject: str = "prisoners in political prison camps",
-               key: str = "political prison camp prisoner", head: str = "prisoner",
-               sentence: str | None = None, text: str | None = None, unit: str | None = "people",
-               kind: str = "count", qualifier: str | None = None, time: int | None = None,
-               time_source: str | None = None, attribution: str | None = None,
-               places: tuple[str, ...] = (), concepts: tuple[str, ...] = (CAMP,),
-               start: int | None = None) -> Claim:
-    if high is ...:
-        high = low
-    start = next(_SEQ) * 97 if start is None else start
-    text = text or (f"{low:,.0f}" if low is not None else f"{high:,.0f}")
-    if qualifier is None:
-        qualifier = "exact" if low == high else "range"
-    sentence = sentence or f"North Korea holds {text} {subject}."
-    return Claim(
-        id=claim_id(source, start, start + len(text), text), source=source, start=start,
-        end=start + len(text), text=text, sentence=sentence, low=low, high=high, qualifier=qualifier,
-        unit=unit, kind=kind, subject=subject, subject_key=key, time=time, time_source=time_source,
-        time_text=None if time is None else str(time), attribution=attribution, rule="test",
-        head=head, places=list(places), concepts=list(concepts),
-    )
+from .factory import make_claim
 
 
 def _only_group(claims, tol=0.1):

@@ -6,39 +6,12 @@ two claims share; one corpus test checks that nothing is dropped on real extract
 
 from __future__ import annotations
 
-from itertools import count
-
 import pytest
 
-from nkextract.claims import Claim, claim_id
+from nkextract.claims import Claim
 from nkextract.dedupe import dedupe, merge
 
-_SEQ = count()
-
-
-def make_claim(low: float | None, high: float | None = ..., *, source: str = "a.txt",
-               subject: str = "prisoners in political prison camps",
-               key: str = "political prison camp prisoner", head: str = "prisoner",
-               sentence: str | None = None, text: str | None = None, unit: str | None = "people",
-               kind: str = "count", qualifier: str | None = None, time: int | None = None,
-               time_source: str | None = None, attribution: str | None = None,
-               places: tuple[str, ...] = (), concepts: tuple[str, ...] = ("political prison camp",),
-               start: int | None = None) -> Claim:
-    """A claim as the extractor would build it; every field that matters is explicit."""
-    if high is ...:
-        high = low
-    start = next(_SEQ) * 97 if start is None else start
-    text = text or f"{low:,.0f}"
-    if qualifier is None:
-        qualifier = "exact" if low == high else "range"
-    sentence = sentence or f"North Korea holds {text} {subject}."
-    return Claim(
-        id=claim_id(source, start, start + len(text), text), source=source, start=start,
-        end=start + len(text), text=text, sentence=sentence, low=low, high=high, qualifier=qualifier,
-        unit=unit, kind=kind, subject=subject, subject_key=key, time=time, time_source=time_source,
-        time_text=None if time is None else str(time), attribution=attribution, rule="test",
-        head=head, places=list(places), concepts=list(concepts),
-    )
+from .factory import make_claim
 
 
 def _mentions(claims: list[Claim]) -> list[dict]:

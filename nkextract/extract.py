@@ -112,16 +112,17 @@ def _cut_long_runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield cur, end
 
 
-def candidate_regex(pipe_lex_words: frozenset[str]) -> re.Pattern[str]:
-    words = sorted(pipe_lex_words, key=len, reverse=True)
+def candidate_regex(number_words: frozenset[str]) -> re.Pattern[str]:
+    """Stage 1's first sieve: a digit or a number word somewhere in the sentence."""
+    words = sorted(number_words, key=len, reverse=True)
     return re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
-_PUB_CACHE: dict[int, re.Pattern[str]] = {}
+_PUB_CACHE: dict[str, re.Pattern[str]] = {}  # by rules digest
 
 
 def _publication_regex(rules: Rules) -> re.Pattern[str]:
-    key = id(rules)
+    key = rules.digest
     if key not in _PUB_CACHE:
         months = "|".join(sorted(rules.context["not_claims"]["months"], key=len, reverse=True))
         cues = "|".join(re.escape(c) for c in sorted(rules.context["publication"]["cues"], key=len, reverse=True))

@@ -180,8 +180,9 @@ class ClaimBuilder:
             sentence must not cost n passes over it)."""
             if k not in infos:
                 sent = sents[k]
+                raw = sent.text
                 infos[k] = _SentInfo(
-                    span=sent, text=" ".join(sent.text.split()), concepts=self._concepts(sent.text),
+                    span=sent, raw=raw, text=" ".join(raw.split()), concepts=self._concepts(raw),
                     attribution=(self._attribution_parsed(doc, sent) if parsed else None)
                     or self._attribution_window(doc, sent),
                     years=[y for y in years if sent.start <= y.start < sent.end],
@@ -255,7 +256,7 @@ class ClaimBuilder:
         surface = original[span.start_char:span.end_char]
         return Claim(
             id=claim_id(source, start, end, surface), source=source, start=start, end=end,
-            text=surface, sentence=si.text, low=q.low, high=q.high,
+            text=surface, sentence=_context(si, span), low=q.low, high=q.high,
             qualifier=q.qualifier, unit=unit, kind=kind, subject=subject, subject_key=key,
             time=time, time_source=time_source, time_text=time_text, attribution=si.attribution,
             rule=f"figure/{fig.rule}", per=per, places=places, concepts=concepts,
@@ -556,7 +557,8 @@ class ClaimBuilder:
         key = " ".join(dict.fromkeys([*concepts, *words]))
         return Claim(
             id=claim_id(source, start, end, original[tok.idx:tok.idx + len(tok.text)]), source=source,
-            start=start, end=end, text=original[tok.idx:tok.idx + len(tok.text)], sentence=si.text, low=float(y.year), high=float(y.year),
+            start=start, end=end, text=original[tok.idx:tok.idx + len(tok.text)], sentence=_context(si, doc[y.start:y.end]), low=float(y.year),
+            high=float(y.year),
             qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
             time=y.year, time_source="sentence", time_text=f"in {y.year}", attribution=si.attribution,
             rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=_singular(_lemma(trigger)),
@@ -582,12 +584,29 @@ class _SentInfo:
     """Per-sentence facts shared by all claims of the sentence."""
 
     span: Any
+    raw: str  # as in the Doc
     text: str  # whitespace-normalized
     concepts: list[str]
     attribution: str | None
     years: list[YearMention]
     gpes: list[Any]
     prev: str  # the sentence before, for "these camps ..."
+
+
+# A "sentence" longer than this is not prose (a table flattened into one line, a list of
+# 20,000 numbers): each claim keeps a window around itself instead of the whole run, so
+# memory per claim stays bounded.
+MAX_SENTENCE = 1000
+
+
+def _context(si: _SentInfo, span: Any) -> str:
+    if len(si.text) <= MAX_SENTENCE:
+        return si.text
+    base = si.span.start_char
+    lo = max(0, span.start_char - base - MAX_SENTENCE // 2)
+    hi = min(len(si.raw), span.end_char - base + MAX_SENTENCE // 2)
+    text = " ".join(si.raw[lo:hi].split())
+    return ("…" if lo > 0 else "") + text + ("…" if hi < len(si.raw) else "")
 
 
 def _line_starts(doc: Any, seg_at_line_start: bool) -> list[bool]:

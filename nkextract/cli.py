@@ -10,7 +10,8 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any, Callable, Iterator, Optional, Sequence, TextIO
 
 import typer
 
@@ -100,16 +101,20 @@ def _pick_format(fmt: Fmt | None, out: Path | None, allowed: Sequence[Fmt]) -> F
 
 
 def _emit(text: str, out: Path | None) -> None:
-    from .export import write_atomic
+    with _output(out) as f:
+        f.write(text)
 
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        try:
-            write_atomic(out, text)
-        except OSError as e:
-            raise NkError(f"cannot write {out}: {e.strerror or e}") from None
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[TextIO]:
+    """stdout, or ``out`` written atomically; a failed write is one line and exit 2."""
+    from .export import open_output
+
+    try:
+        with open_output(out) as f:
+            yield f
+    except OSError as e:
+        raise NkError(f"cannot write {out or 'standard output'}: {e.strerror or e}") from None
 
 
 def _progress(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -163,7 +168,7 @@ def _check_paths(paths: Sequence[Path]) -> None:
             raise NkError(f"{p}: no such file or directory")
 
 
-def _extract(paths: Sequence[Path], ro: RunOpts) -> Any:
+def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], None] | None = None) -> Any:
     from .cache import default_cache_dir
     from .io import DEFAULT_INCLUDE
     from .runner import ExtractOptions, default_workers, extract_paths
@@ -176,7 +181,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts) -> Any:
     _check_paths(paths)
     update, stop = _progress(quiet)
     try:
-        return extract_paths(paths, opts, progress=update)
+        return extract_paths(paths, opts, progress=update, sink=sink)
     finally:
         stop()
 
@@ -223,25 +228,26 @@ def extract(
 
     def body() -> int:
         from .claims import CLAIM_FIELDS
-        from .export import to_csv, to_json, to_jsonl, to_markdown
+        from .export import RecordWriter, to_markdown
 
         f = _pick_format(fmt, out, list(Fmt))
-        result = _extract(paths, ro)
-        rows = result.records
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
-        if f is Fmt.table:
-            from .render import claims_table
-
-            title = f"{len(rows)} claims in {result.files} file{'s' if result.files != 1 else ''}"
-            _print_renderables([claims_table(rows, title)], out)
-        elif f is Fmt.json:
-            _emit(to_json(rows), out)
-        elif f is Fmt.jsonl:
-            _emit(to_jsonl(rows), out)
-        elif f is Fmt.csv:
-            _emit(to_csv(rows, columns), out)
+        if f in (Fmt.json, Fmt.jsonl, Fmt.csv):
+            # streamed: each file's claims are written as soon as they are ready
+            with _output(out) as stream:
+                writer = RecordWriter(stream, f.value, columns)
+                result = _extract(paths, ro, sink=writer.write)
+                writer.close()
         else:
-            _emit(to_markdown(rows, columns), out)
+            result = _extract(paths, ro)
+            rows = result.records
+            if f is Fmt.table:
+                from .render import claims_table
+
+                title = f"{len(rows)} claims in {result.files} file{'s' if result.files != 1 else ''}"
+                _print_renderables([claims_table(rows, title)], out)
+            else:
+                _emit(to_markdown(rows, columns), out)
         return _report_skipped(result, errors, ro.quiet)
 
     _run(body)

@@ -15,9 +15,11 @@ import math
 import os
 import re
 import stat
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Never shown raw in Markdown: C0/C1 controls (ESC sequences rewrite a terminal that
@@ -109,21 +111,27 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder and rename: never a half-written export.
+@contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a temp file in ``path``'s folder renamed over it when the block
+    ends without error: never a half-written export.
 
     On any failure the old file is left as it was and the temp file is removed.  The new
     file gets the old one's permissions (or the umask's default), not mkstemp's 0600.
     Lone surrogates (from undecodable names) are written as ``\\udcxx`` escapes rather
     than failing the whole export.
     """
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
     path = Path(path)
     d = path.parent if str(path.parent) else Path(".")
     mode = _target_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=d)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-            f.write(content)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
@@ -134,6 +142,40 @@ def write_atomic(path: Path, content: str) -> None:
         except OSError:
             pass
         raise
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` atomically (see :func:`open_output`)."""
+    with open_output(path) as f:
+        f.write(content)
+
+
+class RecordWriter:
+    """Writes records as they come (JSON array, JSONL or CSV), so a run over a large
+    archive never holds all its claims in memory.  Output is byte-identical to
+    :func:`to_json` / :func:`to_jsonl` / :func:`to_csv` of the same rows."""
+
+    def __init__(self, f: TextIO, fmt: str, columns: Sequence[str]) -> None:
+        self.f, self.fmt, self.columns = f, fmt, list(columns)
+        self.count = 0
+        if fmt == "csv":
+            self.csv = csv.writer(f, lineterminator="\n")
+            self.csv.writerow(self.columns)
+
+    def write(self, rows: Iterable[dict[str, Any]]) -> None:
+        for r in rows:
+            if self.fmt == "jsonl":
+                self.f.write(_dumps(r) + "\n")
+            elif self.fmt == "json":
+                body = "\n".join("  " + line for line in _dumps(r, indent=2).split("\n"))
+                self.f.write(("[\n" if self.count == 0 else ",\n") + body)
+            else:
+                self.csv.writerow([csv_cell(r.get(c)) for c in self.columns])
+            self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.f.write("[]\n" if self.count == 0 else "\n]\n")
 
 
 def _target_mode(path: Path) -> int:

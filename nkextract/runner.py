@@ -138,11 +138,14 @@ POOL_MIN_CHARS = 400_000
 
 
 def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
-                  progress: Progress | None = None) -> ExtractResult:
+                  progress: Progress | None = None,
+                  sink: Callable[[list[dict[str, Any]]], None] | None = None) -> ExtractResult:
     """Extract claims from every file under ``paths``; bad files become errors, not exceptions.
 
     Files are streamed in batches; output order is the files' order and does not
-    depend on ``opts.workers``.
+    depend on ``opts.workers``.  With a ``sink``, each file's records go to it as soon as
+    they are ready and are not kept (memory stays bounded on any archive); without one
+    they are collected in the result.
     """
     from .cache import Cache, run_key
     from .nlp import resolve_model
@@ -168,7 +171,10 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                     records = [r for _ in job.tasks for r in next(outputs)]
                     cache.put(job.key, records)
                 result.files += 1
-                result.records.extend(records)
+                if sink is not None:
+                    sink(records)
+                else:
+                    result.records.extend(records)
                 if progress is not None:
                     progress(result.files + len(result.errors), total)
     finally:

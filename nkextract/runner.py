@@ -159,7 +159,7 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
         result.warnings.append(cache.problem)
     items = list(discover(paths, opts.include))
     total = len(items)
-    mapper = _Mapper(opts, model)
+    mapper = _Mapper(opts, model, rules)
     try:
         for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors)):
             outputs = mapper.map([t for j in batch for t in j.tasks])
@@ -219,9 +219,10 @@ class _Mapper:
     """Runs chunk tasks in order: in this process for one worker, else in a process pool
     started on first need and reused for every batch."""
 
-    def __init__(self, opts: ExtractOptions, model: str) -> None:
+    def __init__(self, opts: ExtractOptions, model: str, rules: Any) -> None:
         self.opts = opts
         self.model = model
+        self.rules = rules
         self.pool: Any = None
         self.local = False
 
@@ -239,10 +240,10 @@ class _Mapper:
         if self.pool is None:
             import multiprocessing as mp
 
-            from .rules import check_entity_patterns, load_rules
+            from .rules import check_entity_patterns
 
             # fail here with file:line, not inside a worker's initializer
-            check_entity_patterns(load_rules(self.opts.rules_dirs))
+            check_entity_patterns(self.rules)
 
             ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
             self.pool = ctx.Pool(self.opts.workers, initializer=_init_worker,

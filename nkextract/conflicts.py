@@ -26,8 +26,9 @@ VERDICTS = ("inconsistency", "conflict", "trend", "scope", "agree")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
 # Linking scores (0-100).  A shared concept from the rules ("kwanliso" = "political prison
 # camps") is evidence of one topic, so subject words decide; without one, claims share
-# only a head noun ("North Koreans"), and the sentence must agree too.  Tuned on the
-# corpus pairs listed in tests/test_conflicts.py.
+# only a head noun ("North Koreans"), and the sentence must agree too.  Set by hand on
+# the sample corpus and the economy stories; the verdict tests in tests/test_conflicts.py
+# and tests/test_news.py hold them.
 CONCEPT_THRESHOLD = 55.0
 HEAD_THRESHOLD = 65.0
 HEAD_MIN_SENTENCE = 55.0

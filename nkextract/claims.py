@@ -231,12 +231,14 @@ class ClaimBuilder:
         if (unit is None and q.kind in ("count", "rate") and counted is not None and head_lemma not in self.anaphora
                 and _pos(counted) in ("NOUN", "PROPN", "")):
             unit = self._count_unit(counted)  # the counted noun: after its number, or "number of X"
+        elliptical = False
         if unit is None and q.kind == "count" and counted is None:
-            # elliptical: "104.3 million barrels per day in 2025, up from 102.1 million"
+            # elliptical: "104.3 million barrels per day in 2025, up from 102.1 million",
+            # "2,300 people were killed and more than 10,000 injured"
             prior = next((c for c in reversed(earlier[-8:]) if c.unit and c.kind in ("count", "rate", "other")
                           and c.start >= base + si.span.start_char), None)
             if prior is not None:
-                unit, per = prior.unit, per or prior.per
+                unit, per, elliptical = prior.unit, per or prior.per, True
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
         kind = "rate" if per else q.kind
@@ -245,9 +247,15 @@ class ClaimBuilder:
             places = list(inherit.places)
         # the subject's own concept first; the sentence's ("these camps, known as gulags, hold
         # 200,000 prisoners") only when the subject names none
-        own_topic = _singular(head_lemma) in self.not_actuals  # "the 2% target"
-        concepts = self._concepts(subject) or ([] if own_topic else list(si.concepts))
-        if not concepts and not own_topic and si.prev and _anaphoric(subject, si.text):
+        # A figure may borrow its sentence's concept ("these camps, known as gulags, hold
+        # 200,000 prisoners"; "unemployment stood at 4.6% of the workforce") only when it
+        # counts people or is a share; "more than 10,000 injured" beside "2,300 killed",
+        # "$50m" of aid beside a population, "the 2% target" beside inflation are other
+        # quantities.
+        borrows = ((unit or "").split("/")[0] in ("people", "percent") and inherit is None
+                   and not elliptical and _singular(head_lemma) not in self.not_actuals)
+        concepts = self._concepts(subject) or (list(si.concepts) if borrows else [])
+        if not concepts and borrows and si.prev and _anaphoric(subject, si.text):
             concepts = self._concepts(si.prev)
         key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
         time, time_source, time_text = self._time(doc, span, si.years, pub)

@@ -74,3 +74,23 @@ def test_verdicts(news_claims):
     assert verdict_of["4.6%"] == "agree"
     assert verdict_of["11.1%"] == "trend"
     assert "2%" not in verdict_of  # the target is not an inflation figure
+
+
+def test_death_tolls_disagree_but_the_injured_are_another_quantity(model_extractor):
+    """Two hand-written earthquake reports: "at least 2,300" killed against "nearly 1,800"
+    died is a conflict; "more than 10,000 injured", in the same sentence as the deaths,
+    and "$50m" of aid beside the province's population are other quantities."""
+    claims = []
+    for path in sorted((DATA / "quake").glob("*.txt")):
+        claims.extend(model_extractor.extract(read_document(path)))
+    groups = group_claims(dedupe(claims), 0.1)
+    conflict = [g for g in groups if g.verdict == "conflict"]
+    assert len(conflict) == 1
+    texts = {c.text for c in conflict[0].claims}
+    assert {"At least 2,300", "Nearly 1,800"} <= texts
+    assert "more than 10,000" not in texts
+    assert conflict[0].severity == pytest.approx(2300 / 1800)
+    injured = next(c for c in claims if c.text == "more than 10,000")
+    assert injured.unit == "people" and "death toll" not in injured.concepts
+    aid = next(c for c in claims if c.text == "$50m")
+    assert aid.concepts == []

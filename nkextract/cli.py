@@ -160,6 +160,41 @@ class RunOpts:
     quiet: bool
 
 
+# The options every extracting command takes, in the order --help lists them.
+_RUN_OPTIONS: list[tuple[str, Any, Any]] = [
+    ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
+    ("workers", WorkersOpt, None), ("cache_dir", CacheDirOpt, None), ("no_cache", NoCacheOpt, False),
+    ("quiet", QuietOpt, False),
+]
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the shared extraction options, gathered into one ``ro: RunOpts``.
+
+    Typer reads a command's signature; this one is the command's own parameters (less
+    ``ro``) followed by the shared ones, so they are declared once, not in every command.
+    """
+    import functools
+    import inspect
+    import typing
+
+    hints = typing.get_type_hints(command, include_extras=True)
+    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(command).parameters.values()
+           if p.name != "ro"]
+    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+              for name, ann, default in _RUN_OPTIONS]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        ro = RunOpts(**{name: kwargs.pop(name) for name, _, _ in _RUN_OPTIONS})
+        command(**kwargs, ro=ro)
+
+    params = own + shared
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper
+
+
 def _check_paths(paths: Sequence[Path]) -> None:
     """A path typed on the command line that does not exist is a usage error (exit 2);
     a bad file found inside a folder is not (it is skipped, exit 3)."""
@@ -210,21 +245,16 @@ def _report_skipped(result: Any, errors_out: Path | None, quiet: bool) -> int:
 
 
 @app.command(epilog=EXIT_CODES_HELP)
+@run_options
 def extract(
     paths: PathsArg,
-    rules: RulesOpt = None,
-    model: ModelOpt = "auto",
     fmt: FormatOpt = None,
     out: OutOpt = None,
-    include: IncludeOpt = None,
     errors: ErrorsOpt = None,
-    workers: WorkersOpt = None,
-    cache_dir: CacheDirOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    *,
+    ro: RunOpts,
 ) -> None:
     """Extract every numeric claim (value, unit, subject, time, source, offsets)."""
-    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .claims import CLAIM_FIELDS
@@ -306,6 +336,7 @@ def _print_renderables(items: Sequence[Any], out: Path | None) -> None:
 
 
 @app.command(epilog=EXIT_CODES_HELP)
+@run_options
 def conflicts(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
                                                           show_default=False)] = None,
@@ -317,19 +348,13 @@ def conflicts(
                                                         help="Read claims written by 'extract' (JSON/JSONL).")] = None,
     fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
                                                    help="Exit 1 when a conflict or inconsistency is found.")] = False,
-    rules: RulesOpt = None,
-    model: ModelOpt = "auto",
     fmt: FormatOpt = None,
     out: OutOpt = None,
-    include: IncludeOpt = None,
     errors: ErrorsOpt = None,
-    workers: WorkersOpt = None,
-    cache_dir: CacheDirOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    *,
+    ro: RunOpts,
 ) -> None:
     """Group claims about the same quantity and show where sources disagree (the main report)."""
-    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .conflicts import group_claims
@@ -369,24 +394,19 @@ def conflicts(
 
 @app.command(epilog="Exit codes: 0 the sources agree; 1 they disagree; 2 usage error; "
                     "3 they agree but some inputs were skipped.")
+@run_options
 def diff(
     a: Annotated[Path, typer.Argument(help="First source: a file or folder.", show_default=False)],
     b: Annotated[Path, typer.Argument(help="Second source: a file or folder.", show_default=False)],
     tolerance: TolOpt = 0.1,
     show_all: AllOpt = False,
-    rules: RulesOpt = None,
-    model: ModelOpt = "auto",
     fmt: FormatOpt = None,
     out: OutOpt = None,
-    include: IncludeOpt = None,
     errors: ErrorsOpt = None,
-    workers: WorkersOpt = None,
-    cache_dir: CacheDirOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
+    *,
+    ro: RunOpts,
 ) -> None:
     """Show the figures on which two sources disagree (with --all, also those they share)."""
-    ro = RunOpts(rules, model, include, workers, cache_dir, no_cache, quiet)
 
     def body() -> int:
         from .conflicts import diff_claims

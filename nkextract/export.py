@@ -144,12 +144,6 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         raise
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` atomically (see :func:`open_output`)."""
-    with open_output(path) as f:
-        f.write(content)
-
-
 class RecordWriter:
     """Writes records as they come (JSON array, JSONL or CSV), so a run over a large
     archive never holds all its claims in memory.  Output is byte-identical to

@@ -22,7 +22,7 @@ import pytest
 from hostile_helpers import invoke, strict_json
 
 import nkextract.export as export
-from nkextract.export import csv_cell, md_escape, to_csv, to_markdown, write_atomic
+from nkextract.export import csv_cell, md_escape, open_output, to_csv, to_markdown
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC = {"start", "end", "low", "high", "time", "value_low", "value_high", "severity", "group", "mentions",
@@ -131,6 +131,11 @@ def test_output_into_missing_folder_or_onto_a_folder_is_a_usage_error(tmp_path):
         assert run.stderr.startswith("error: cannot write"), run.stderr
     assert list((tmp_path / "adir").iterdir()) == []
     assert _tmp_leftovers(tmp_path) == []
+
+
+def write_atomic(path, content):
+    with open_output(path) as f:
+        f.write(content)
 
 
 def test_written_file_keeps_permissions(tmp_path):

@@ -11,10 +11,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field, fields
+from bisect import bisect_left
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Sequence
 
 from .figures import Figure, FigureFinder, YearMention
+from .frames import (FrameRules, SentenceView, find_holder, find_measure, find_modality, find_running,
+                     find_scope, measure_near, measure_words, path_up)
+from .periods import Period, PeriodFinder, PeriodMention
 from .quantities import Lexicon
 from .rules import Rules
 
@@ -22,7 +26,8 @@ from .rules import Rules
 _MASK_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|\S+@\S+\.\w+"
-    r"|(?<![\w.,])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\w|[.,]\d)",
+    r"|(?<![\w.,])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\w|[.,]\d)"
+    r"|(?<![\w.,-])(?:1[89]|20)\d\d-[01]\d-[0-3]\d(?![\w-])",  # ISO dates: 2022-05-05
     re.I,
 )
 _DETS = {"the", "a", "an", "some", "these", "those", "this", "that", "its", "their", "his", "her", "our"}
@@ -52,15 +57,25 @@ class Claim:
     rule: str
     per: str | None = None
     head: str = ""
-    places: list[str] = field(default_factory=list)
     concepts: list[str] = field(default_factory=list)
+    # the quantity frame (frames.py): whose figure, what measure, when, how sure, which part
+    holder: str | None = None
+    measure: str = ""
+    period: str | None = None
+    period_grain: str | None = None
+    modality: str = "actual"
+    scope: list[str] = field(default_factory=list)
+    doc_entities: list[str] = field(default_factory=list)
+    frame: dict[str, str] = field(default_factory=dict)
     mentions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: its deep copy was half the time of a cached run
         d = {name: getattr(self, name) for name in CLAIM_FIELDS}
-        d["places"] = list(self.places)
+        d["scope"] = list(self.scope)
         d["concepts"] = list(self.concepts)
+        d["doc_entities"] = list(self.doc_entities)
+        d["frame"] = dict(self.frame)
         if with_mentions:
             d["mentions"] = [dict(m) for m in self.mentions]
         else:
@@ -74,6 +89,8 @@ class Claim:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Claim:
         names = {f.name for f in fields(cls)}
+        if "places" in d and "scope" not in d:  # records written before the frame existed
+            d = {**d, "scope": d["places"]}
         missing = [n for n in ("id", "source", "start", "end", "text", "low", "high", "unit", "kind")
                    if n not in d]
         if missing:
@@ -96,9 +113,14 @@ class Claim:
                 raise ValueError(f"'{k}' must be a string, not {kw[k]!r}")
         if kw["time"] is not None and (isinstance(kw["time"], bool) or not isinstance(kw["time"], int)):
             raise ValueError(f"'time' must be a year or null, not {kw['time']!r}")
-        for k in ("places", "concepts", "mentions"):
+        for k in ("scope", "concepts", "doc_entities", "mentions"):
             if not isinstance(kw.get(k, []), list):
                 raise ValueError(f"'{k}' must be a list")
+        if not isinstance(kw.get("frame", {}), dict):
+            raise ValueError("'frame' must be an object")
+        for k in ("measure", "modality"):
+            if k in kw and not isinstance(kw[k], str):
+                raise ValueError(f"'{k}' must be a string")
         return cls(**kw)
 
     def mention(self) -> dict[str, Any]:
@@ -110,7 +132,8 @@ class Claim:
 
 
 CLAIM_FIELDS = [f.name for f in fields(Claim)]
-_NULLABLE = {"low", "high", "unit", "time", "time_source", "time_text", "attribution", "per"}
+_NULLABLE = {"low", "high", "unit", "time", "time_source", "time_text", "attribution", "per", "holder",
+             "period", "period_grain"}
 
 
 def claim_id(source: str, start: int, end: int, text: str) -> str:
@@ -137,6 +160,8 @@ class ClaimBuilder:
         global _IRREGULAR
         _IRREGULAR = {k.lower(): v.lower() for k, v in ctx.get("lemmas", {}).items()}
         self.concept_re, self.concept_of = _concept_matcher(rules)
+        self.frames = FrameRules(rules)
+        self.periods = PeriodFinder(rules)
         # unit words ("hours", "percent") are never what a figure counts
         self.unit_words = frozenset(p[-1] for p, _ in lex.unit_words) | frozenset(
             w for ps, _ in lex.periods for w in ps)
@@ -154,7 +179,7 @@ class ClaimBuilder:
             years = [y for y in years if not _overlaps(doc[y.start:y.end], masked)]
         return figures, years
 
-    def build(self, doc: Any, base: int, source: str, pub: tuple[int, str] | None,
+    def build(self, doc: Any, base: int, source: str, pub: Period | None,
               original: str | None = None, at_line_start: bool = True, prev_text: str = "",
               found: tuple[list[Figure], list[YearMention]] | None = None) -> list[Claim]:
         """Claims in ``doc``, whose text starts at character ``base`` of the file.
@@ -186,8 +211,15 @@ class ClaimBuilder:
                     attribution=(self._attribution_parsed(doc, sent) if parsed else None)
                     or self._attribution_window(doc, sent),
                     years=[y for y in years if sent.start <= y.start < sent.end],
-                    gpes=[e for e in doc.ents if e.label_ == "GPE" and sent.start <= e.start < sent.end],
+                    gpes=[e for e in doc.ents if e.label_ in ("GPE", "LOC") and sent.start <= e.start < sent.end],
                     prev=sents[k - 1].text if k > 0 else prev_text,
+                    view=SentenceView.build(doc, sent, _lemma, _pos),
+                    periods=[PeriodMention(m.start + sent.start_char, m.end + sent.start_char, m.period, m.kind)
+                             for m in self.periods.find(raw, pub)],
+                    figures=sorted((doc[f.start].idx, doc[f.end - 1].idx + len(doc[f.end - 1]))
+                                   for f in figures if sent.start <= f.start < sent.end),
+                    according=[t.i for t in sent if t.lower_ == "according" and t.i + 2 < sent.end
+                               and doc[t.i + 1].lower_ == "to"],
                 )
             return infos[k]
 
@@ -206,7 +238,7 @@ class ClaimBuilder:
     # --- one claim ----------------------------------------------------------------------
 
     def _claim(self, doc: Any, span: Any, fig: Figure, si: _SentInfo, base: int, source: str,
-               pub: tuple[int, str] | None, parsed: bool, earlier: list[Claim], original: str) -> Claim:
+               pub: Period | None, parsed: bool, earlier: list[Claim], original: str) -> Claim:
         q = fig.quantity
         sent = si.span
         head, phrase_toks = (self._subject_parsed(doc, span, q.kind) if parsed
@@ -232,19 +264,21 @@ class ClaimBuilder:
                 and _pos(counted) in ("NOUN", "PROPN", "")):
             unit = self._count_unit(counted)  # the counted noun: after its number, or "number of X"
         elliptical = False
+        prior = None
         if unit is None and q.kind == "count" and counted is None:
             # elliptical: "104.3 million barrels per day in 2025, up from 102.1 million",
             # "2,300 people were killed and more than 10,000 injured"
-            prior = next((c for c in reversed(earlier[-8:]) if c.unit and c.kind in ("count", "rate", "other")
+            # "an initial budget of 1.7 billion euros has reached 6.5 billion": money too
+            prior = next((c for c in reversed(earlier[-8:]) if c.unit and c.kind in ("count", "rate", "other", "money")
                           and c.start >= base + si.span.start_char), None)
             if prior is not None:
                 unit, per, elliptical = prior.unit, per or prior.per, True
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
-        kind = "rate" if per else q.kind
+        kind = "rate" if per else ("money" if elliptical and prior is not None and prior.kind == "money" else q.kind)
         places = self._places(phrase_toks, span, si, head)
         if inherit is not None and not places:
-            places = list(inherit.places)
+            places = list(inherit.scope)
         # the subject's own concept first; the sentence's ("these camps, known as gulags, hold
         # 200,000 prisoners") only when the subject names none
         # A figure may borrow its sentence's concept ("these camps, known as gulags, hold
@@ -258,18 +292,66 @@ class ClaimBuilder:
         if not concepts and borrows and si.prev and _anaphoric(subject, si.text):
             concepts = self._concepts(si.prev)
         key = self._subject_key(doc, phrase_toks, span, subject, concepts, inherit)
-        time, time_source, time_text = self._time(doc, span, si.years, pub)
+        period, psrc = self._period(doc, span, si, pub)
         start = base + span.start_char
         end = base + span.end_char
         surface = original[span.start_char:span.end_char]
-        return Claim(
+        claim = Claim(
             id=claim_id(source, start, end, surface), source=source, start=start, end=end,
             text=surface, sentence=_context(si, span), low=q.low, high=q.high,
             qualifier=q.qualifier, unit=unit, kind=kind, subject=subject, subject_key=key,
-            time=time, time_source=time_source, time_text=time_text, attribution=si.attribution,
-            rule=f"figure/{fig.rule}", per=per, places=places, concepts=concepts,
+            time=period.year if period else None, time_source=psrc if period else None,
+            time_text=period.text if period else None,
+            attribution=self._attribution_for(doc, span, si, parsed) or si.attribution,
+            rule=f"figure/{fig.rule}", per=per, concepts=concepts,
             head=inherit.head if inherit is not None else _singular(head_lemma),
+            period=period.key() if period else None, period_grain=period.grain if period else None,
         )
+        self._frame(claim, si, span, counted, places, concepts, inherit or (prior if elliptical else None),
+                    earlier[-1] if earlier else None)
+        return claim
+
+    def _frame(self, c: Claim, si: _SentInfo, span: Any, counted: Any, places: list[str],
+               concepts: list[str], antecedent: Claim | None, previous: Claim | None) -> None:
+        """Holder, measure, modality and scope of a claim (frames.py), with their sources."""
+        fr, view = self.frames, si.view
+        if counted is not None and counted.i < span.end:
+            counted = None
+        people = (c.unit or "").startswith("people") or (counted is not None and _lemma(counted) in self.people)
+        measure, msrc, mtok = find_measure(fr, view, span, counted, c.kind, people, c.unit)
+        if (msrc.startswith("share:") and previous is not None and previous.measure in fr.known
+                and previous.sentence == c.sentence and 0 <= c.start - previous.end <= 40):
+            # "1.4 million people were out of work, roughly 4.2% of the workforce": the
+            # share restates the count beside it
+            measure, msrc = previous.measure, "apposition"
+        if not measure and antecedent is not None and antecedent.measure:
+            measure, msrc = antecedent.measure, "antecedent"
+        if not measure:
+            if si.measure_words is None:
+                si.measure_words = measure_words(fr, si.raw, _word_lemma)
+            measure, msrc = measure_near(fr, si.measure_words, c.kind, span.start_char - si.span.start_char,
+                                         CONTEXT_CHARS)
+        if not measure and si.prev:
+            measure, msrc = measure_near(fr, measure_words(fr, si.prev[-CONTEXT_CHARS:], _word_lemma), c.kind)
+            msrc = msrc.replace("context:", "previous sentence:")
+        holder, hsrc, anaphor = find_holder(fr, view, span, counted, concepts, si.concepts)
+        if holder is not None and holder.label == "CONCEPT" and people and msrc != "noun:" + _lemma(counted or span.root):
+            # a concept may say what its people are ("people in political prison camps"
+            # are prisoners): it beats a verb, not a noun that names its own measure
+            measure, msrc = fr.concept_measure.get(holder.key, measure), f"concept:{holder.key}" \
+                if holder.key in fr.concept_measure else msrc
+        if holder is None and antecedent is not None and antecedent.holder:
+            c.holder, hsrc = antecedent.holder, "antecedent"
+        elif holder is not None:
+            c.holder = holder.name
+        modality, cue = find_modality(fr, view, span, counted)
+        c.measure, c.modality = measure, modality
+        c.scope = find_scope(fr, view, [counted, mtok], places, holder)
+        c.frame = {"holder": hsrc or (f"?{anaphor}" if anaphor else ""), "measure": msrc,
+                   "period": c.time_source or "", "modality": cue}
+        running = find_running(fr, view, span)
+        if running:
+            c.frame["running"] = running
 
     def _antecedent(self, earlier: list[Claim], kind: str) -> Claim | None:
         """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means:
@@ -373,13 +455,13 @@ class ClaimBuilder:
             for child in span.root.children:
                 if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
                     idx.update(t.i for t in child.subtree)
-        places = [e.text for e in si.gpes if any(t.i in idx for t in e)]
+        places = [e for e in si.gpes if any(t.i in idx for t in e)]
         if not places:
             # "In China, traffickers traffick about 80 percent ..."
             opening = si.span[0:2]
             if len(opening) == 2 and opening[0].lower_ == "in":
-                places.extend(e.text for e in si.gpes if e.start == opening[1].i)
-        return sorted(set(places))
+                places.extend(e for e in si.gpes if e.start == opening[1].i)
+        return sorted({_clean_place(e.text) for e in places})
 
     def _concepts(self, text: str) -> list[str]:
         if self.concept_re is None:
@@ -406,34 +488,47 @@ class ClaimBuilder:
 
     # --- time ---------------------------------------------------------------------------
 
-    def _time(self, doc: Any, span: Any, years: Sequence[YearMention],
-              pub: tuple[int, str] | None) -> tuple[int | None, str | None, str | None]:
-        """The year the figure holds for: the nearest year of its sentence (one written as
-        a year "in"/"as of" beats a report's year), else the document's date."""
-        best: list[tuple[int, int, YearMention, str]] = []
-        for y in years:
-            lo, hi = (span.end, y.start) if y.start >= span.end else (y.end, span.start)
-            if y.start >= span.end and any(t.like_num and not t.is_alpha and not self.lex.is_year(t.text)
-                                           for t in doc[lo:hi]):
-                # "4% in January, compared with 11.1% in October 2022": a year written after
-                # another figure is that figure's ("In 2015, GDP was $40bn, against $1.4tn"
-                # opens the clause and holds for both)
+    def _period(self, doc: Any, span: Any, si: _SentInfo, pub: Period | None) -> tuple[Period | None, str]:
+        """When the figure holds: the nearest period of its sentence (one written as a date
+        "in"/"as of" beats a report's year), else the document's date.
+
+        A period written after another figure is that figure's ("4% in January, compared
+        with 11.1% in October 2022"); one that opens the clause holds for all its figures.
+        """
+        fs, fe = span.start_char, span.end_char
+        best: list[tuple[int, int, PeriodMention, str]] = []
+        for m in si.periods:
+            if m.start < fe and fs < m.end:
                 continue
-            dist = hi - lo
-            kind = "report" if self._is_report_year(doc, y) else "sentence"
-            best.append((0 if kind == "sentence" else 1, dist, y, kind))
+            if pub is not None and m.period.grain == "day" and m.period.key() == pub.key():
+                continue  # the article's own date line, glued to its first sentence
+            if m.start >= fe and _figure_between(si.figures, fe, m.start):
+                continue
+            dist = m.start - fe if m.start >= fe else fs - m.end
+            toks = doc.char_span(m.start, m.end, alignment_mode="expand")
+            kind = "sentence"
+            if toks is not None and m.period.grain == "year" and m.kind == "point" and \
+                    self._is_report_year(doc, YearMention(toks.start, toks.end, m.period.year or 0)):
+                kind = "report"
+            elif m.period.source == "relative":
+                kind = "relative"
+            best.append((0 if kind != "report" else 1, dist, m, kind))
+        best = [b for b in best if b[2].period.start is not None or b[2].period.end is not None]
         if best:
             best.sort(key=lambda b: (b[0], b[1]))
-            _, _, y, kind = best[0]
-            lo = y.start
-            for m in self.markers:
-                if tuple(t.lower_ for t in doc[max(0, y.start - len(m)):y.start]) == m:
-                    lo = y.start - len(m)
+            _, _, m, kind = best[0]
+            p = m.period
+            lo = m.start
+            text = doc.text
+            for marker in self.markers:  # "as of 2017", "in 2015": the anchoring word is shown
+                w = " ".join(marker)
+                if text[max(0, lo - len(w) - 1):lo].lower().rstrip() == w and not p.text.lower().startswith(w):
+                    p = replace(p, text=f"{text[lo - len(w) - 1:lo].strip()} {p.text}")
                     break
-            return y.year, kind, doc[lo:y.end].text
+            return p, kind
         if pub is not None:
-            return pub[0], "document", pub[1]
-        return None, None, None
+            return pub, "document"
+        return None, ""
 
     def _is_report_year(self, doc: Any, y: YearMention) -> bool:
         """"the 2022 TIP report", "Reports in 2017", "Reuters reported in 2016": a source's year."""
@@ -451,6 +546,51 @@ class ClaimBuilder:
         return False
 
     # --- attribution ----------------------------------------------------------------------
+
+    def _attribution_for(self, doc: Any, span: Any, si: _SentInfo, parsed: bool) -> str | None:
+        """Who vouches for this figure, when its sentence gives two sources for two figures
+        ("a million according to Rwandan figures, 800 000 according to United Nations";
+        "the ministry said 38,195, while the centre said 30,920"; "the State Council's count
+        of 300 to a student union estimate of 4,000").  None: the sentence's source applies."""
+        fs, fe = span.start_char, span.end_char
+        sent = si.span
+        # "according to X" right after the figure, or before it with no other figure between
+        best = None
+        for i in si.according:
+            tok = doc[i]
+            at = tok.idx
+            if _figure_between(si.figures, fe, at) if at >= fe else _figure_between(si.figures, at, fs):
+                continue
+            dist = at - fe if at >= fe else fs - at
+            if best is None or dist < best[0]:
+                best = (dist, tok)
+        if best is not None:
+            tok = best[1]
+            if parsed:
+                objs = [o for c in tok.children if c.lower_ == "to" for o in c.children if o.dep_ == "pobj"]
+                if objs:
+                    return self._source_phrase(doc, objs[0])
+            ents = [e for e in doc.ents if tok.i + 2 <= e.start <= tok.i + 4]
+            if ents:
+                return self._entity_with_year(doc, ents[0])
+        if not parsed:
+            return None
+        # the subject of the reporting verb the figure hangs from ("the ministry said 38,195")
+        inside = set(range(span.start, span.end))
+        for tok in path_up(span.root)[1:]:
+            if tok.i in inside:
+                continue
+            if _pos(tok) == "NOUN" and tok.lower_ in self.report_nouns:
+                # "the State Council's official count of around 300", "a student union estimate of 4,000"
+                owners = [c for c in tok.children if c.dep_ in ("poss", "compound") and c.i < tok.i]
+                if owners:
+                    return self._source_phrase(doc, owners[0])
+            if _pos(tok) == "VERB" and _lemma_in(tok, self.att_verbs) and tok.lower_ != "according":
+                subj = [c for c in tok.children if c.dep_ in ("nsubj",)]
+                if subj and subj[0].lower_ not in ("it", "which", "that", "who", "they", "he", "she", "i", "we"):
+                    return self._source_phrase(doc, subj[0])
+                break
+        return None
 
     def _attribution_parsed(self, doc: Any, sent: Any) -> str | None:
         for tok in sent:
@@ -570,6 +710,11 @@ class ClaimBuilder:
             qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
             time=y.year, time_source="sentence", time_text=f"in {y.year}", attribution=si.attribution,
             rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=_singular(_lemma(trigger)),
+            measure=f"year {trigger.lower_}", period=str(y.year), period_grain="year",
+            holder=next((si.view.ent_of[t.i].text for t in subj_toks if t.i in si.view.ent_of
+                         and si.view.ent_of[t.i].label_ in self.frames.labels), None),
+            frame={"holder": "subject", "measure": f"fact:{trigger.lower_}", "period": "sentence",
+                   "modality": ""},
         )
 
 
@@ -599,7 +744,15 @@ class _SentInfo:
     years: list[YearMention]
     gpes: list[Any]
     prev: str  # the sentence before, for "these camps ..."
+    view: SentenceView  # tokens, entities and parse, for the frame functions
+    periods: list[PeriodMention]  # char offsets in the Doc
+    figures: list[tuple[int, int]]  # char spans of the sentence's figures, in order
+    according: list[int]  # token indices of "according to"
+    measure_words: list[tuple[int, str, str]] | None = None  # frames.measure_words, when first needed
 
+
+# A figure with no measure of its own looks for one this far around it (characters).
+CONTEXT_CHARS = 300
 
 # A "sentence" longer than this is not prose (a table flattened into one line, a list of
 # 20,000 numbers): each claim keeps a window around itself instead of the whole run, so
@@ -686,6 +839,17 @@ def _lemma(tok: Any) -> str:
         stem = w[:-3]
         return stem + "e" if stem.endswith(("at", "iz", "v", "c", "g", "ut")) else stem
     return w
+
+
+def _figure_between(figures: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Is a whole figure (of the sorted char spans ``figures``) inside ``[lo, hi)``?"""
+    k = bisect_left(figures, (lo, -1))
+    return k < len(figures) and figures[k][1] <= hi
+
+
+def _word_lemma(word: str) -> str:
+    """A bare word's base form (irregular table, then plural folding): for text scans."""
+    return _IRREGULAR.get(word, _singular(word))
 
 
 def _singular(word: str) -> str:
@@ -790,6 +954,12 @@ def _phrase_text(doc: Any, toks: list[Any], figure: Any) -> str:
 def _anaphoric(subject: str, sent_text: str) -> bool:
     s = sent_text.lower()
     return bool(re.search(r"\b(these|such|those)\s+\w+", s)) or not subject
+
+
+def _clean_place(text: str) -> str:
+    """"South Korea’s" -> "South Korea", "the Middle East" -> "Middle East"."""
+    t = re.sub(r"[’']s$", "", " ".join(text.split()))
+    return re.sub(r"^the\s+", "", t, flags=re.I)
 
 
 def _clean_source(text: str) -> str:

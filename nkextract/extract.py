@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from .claims import Claim, ClaimBuilder
+from .frames import document_context, finish_document
 from .io import Document
 from .nlp import Pipeline
+from .periods import Period, parse_date, year_period
 from .rules import Rules
 
 # A segment longer than this is cut at whitespace: spaCy's max_length is never raised,
@@ -37,8 +39,9 @@ class Chunk:
     text: str
     base: int
     source: str
-    pub: tuple[int, str] | None
+    pub: Period | None  # the document's date
     prev: str  # the sentence before the chunk, for "these camps ..."
+    head: str = ""  # the document's first lines (title, lede): its main entities
 
 
 @dataclass(frozen=True)
@@ -138,15 +141,35 @@ def _publication_regex(rules: Rules) -> re.Pattern[str]:
     return _PUB_CACHE[key]
 
 
-def publication(text: str, rules: Rules) -> tuple[int, str] | None:
-    """The document's publication year, from a cue ("Published on ...") or a date-only line."""
+def publication(text: str, rules: Rules) -> Period | None:
+    """The document's date, from a cue ("Published on ...", "date: 2017-12-24") or a
+    date-only line at its top or bottom; a day when the line gives one, else its year."""
     rx = _publication_regex(rules)
     for chunk in (text[:4000], text[-4000:]):
         m = rx.search(chunk)
         if m:
             year = next(int(v) for k, v in m.groupdict().items() if v and k[0] in "ay" and len(k) == 2)
-            return year, " ".join(m.group(0).split()).lstrip("#*|> ")
+            shown = " ".join(m.group(0).split()).lstrip("#*|> ")
+            day = parse_date(m.group("d1") or m.group("d2") or "")
+            if day is not None and day.year == year:
+                return Period(day, day, "day", shown, "document")
+            return year_period(year, shown, "document")
     return None
+
+
+# A segment longer than this (characters) is not prose: parsed without NER (Extractor._parse).
+LONG_SEGMENT = 3000
+
+# The document's first characters: its title and lede, where its main subject is named.
+HEAD_CHARS = 1200
+
+
+def head_text(text: str) -> str:
+    """The title and first paragraph(s), cut at a line end near ``HEAD_CHARS``."""
+    if len(text) <= HEAD_CHARS:
+        return text
+    cut = text.rfind("\n", 0, HEAD_CHARS)
+    return text[:cut if cut > HEAD_CHARS // 3 else HEAD_CHARS]
 
 
 # Unicode spaces (NBSP, thin space, ...) become plain spaces before spaCy sees the text:
@@ -210,9 +233,7 @@ class Extractor:
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of one document, in text order."""
         text = doc.text
-        pub = publication(text, self.pipe.rules)
-        pieces = [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "")
-                  for s, e in chunks(text)]
+        pieces = make_chunks(doc, self.pipe.rules)
         return [c for claims in self.extract_chunks(pieces) for c in claims]
 
     def extract_chunks(self, pieces: Sequence[Chunk]) -> list[list[Claim]]:
@@ -224,9 +245,11 @@ class Extractor:
         jobs = [(k, seg) for k, piece in enumerate(pieces)
                 for seg in self.candidate_sentences(piece.text, piece.prev)]
         out: list[list[Claim]] = [[] for _ in pieces]
+        body: list[list[tuple[str, str]]] = [[] for _ in pieces]
         nlp = self.pipe.nlp
         finder = self.builder.finder
         with _memory_zone(nlp):
+            heads = self._head_entities([p.head or p.text[:HEAD_CHARS] for p in pieces])
             # stage 1: tokenizer + figure rules; stage 2 parses only what holds a claim
             kept = []
             for k, seg in jobs:
@@ -235,13 +258,56 @@ class Extractor:
                 figures, years = found
                 if figures or (years and any(t.lower_ in finder.fact_words for t in doc)):
                     kept.append((k, seg, doc, found))
-            docs = nlp.pipe((d for _, _, d, _ in kept), batch_size=self.batch_size)
+            docs = self._parse([d for _, _, d, _ in kept])
             for (k, seg, _, found), sdoc in zip(kept, docs):
                 p = pieces[k]
+                body[k].extend((e.text, e.label_) for e in sdoc.ents)
                 out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
                                                  p.text[seg.start:seg.end], seg.at_line_start,
                                                  seg.prev_text, found))
+        for k in range(len(pieces)):
+            ctx = document_context(self.builder.frames, heads[k], body[k], {c.attribution or "" for c in out[k]})
+            finish_document(out[k], ctx)
         return out
+
+    def _parse(self, docs: list[Any]) -> Iterator[Any]:
+        """Parse the kept sentences in order.  A "sentence" longer than LONG_SEGMENT is not
+        prose (a flattened table, a run of numbers): it is parsed without NER, the
+        costliest part on such runs and of no use there (its figures have no holder to
+        find in a sentence that has no clause)."""
+        nlp = self.pipe.nlp
+        long_ = {i for i, d in enumerate(docs) if len(d.text) > LONG_SEGMENT}
+        if not long_ or "ner" not in nlp.pipe_names:
+            yield from nlp.pipe(docs, batch_size=self.batch_size)
+            return
+        with nlp.select_pipes(disable=["ner"]):
+            parsed_long = dict(zip(sorted(long_), nlp.pipe([docs[i] for i in sorted(long_)],
+                                                            batch_size=self.batch_size)))
+        short = nlp.pipe((d for i, d in enumerate(docs) if i not in long_), batch_size=self.batch_size)
+        for i in range(len(docs)):
+            yield parsed_long.pop(i) if i in long_ else next(short)
+
+    def _head_entities(self, heads: list[str]) -> list[list[tuple[str, str, float]]]:
+        """Entities of each document's first lines, with NER alone (no tagger or parser):
+        the title's count three times, the lede's twice."""
+        nlp = self.pipe.nlp
+        names = [n for n in ("ner", "nk_entities") if n in nlp.pipe_names]
+        out = []
+        with nlp.select_pipes(enable=names):
+            for text, d in zip(heads, nlp.pipe((h.translate(SPACES) for h in heads), batch_size=64)):
+                title_end = text.find("\n", text.find(text.strip()[:1]) if text.strip() else 0)
+                title_end = len(text) if title_end < 0 else title_end
+                out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents])
+        return out
+
+
+def make_chunks(doc: Document, rules: Rules, pub: Period | None = None) -> list[Chunk]:
+    """A document as chunk tasks, each knowing the document's date and first lines."""
+    text = doc.text
+    pub = pub or publication(text, rules)
+    head = head_text(text)
+    return [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "", head)
+            for s, e in chunks(text)]
 
 
 def _memory_zone(nlp: Any) -> Any:

@@ -225,7 +225,7 @@ class FigureFinder:
             return "label"
         if prev == "of" and start >= 2 and self._is_digit(words[start - 2]) and len(span) == 1:
             return "counter"  # "3 of 12"
-        if prev in self.months or nxt in self.months or (nxt == "of" and end + 1 < len(words)
+        if prev.rstrip(".") in self.months or nxt.rstrip(".") in self.months or (nxt == "of" and end + 1 < len(words)
                                                         and words[end + 1] in self.months):
             if len(span) == 1 and nums and float(nums[0].replace(",", "")) <= 31:
                 return "date"

@@ -3,9 +3,11 @@
 spaCy is imported lazily here (and only here and in modules that run after it), so
 ``nkextract --help`` does not pay for it.
 
-Components: only what claim building uses.  The statistical NER is excluded: it is the
-costliest component and weak on numbers, and the entities claims need (sources,
-places, facilities) come from ``rules/entities.jsonl`` through a SpanRuler.
+Components: only what claim building uses: the tagger and parser (subjects, the verbs a
+figure hangs from) and the statistical NER (who holds a figure: companies, countries,
+people, events), with ``rules/entities.jsonl`` on top through a SpanRuler (a rule's
+entity wins where the two overlap).  NER runs only on the sentences that are parsed and
+on each document's first lines (see extract.py), never on the rest of the text.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ BLANK = "blank"
 # Components claim building needs; everything else in a pipeline is left out.  The
 # attribute ruler (tag -> POS) and the rule lemmatizer that depends on it cost a fifth
 # of parsing time; claims.py maps Penn tags and folds word forms itself.
-USED_COMPONENTS = ("tok2vec", "tagger", "parser")
+USED_COMPONENTS = ("tok2vec", "tagger", "parser", "ner")
 
 
 @dataclass
@@ -84,7 +86,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
         version = spacy.__version__
     else:
         try:
-            nlp = spacy.load(name, exclude=["ner", "senter", "attribute_ruler", "lemmatizer"])
+            nlp = spacy.load(name, exclude=["senter", "attribute_ruler", "lemmatizer"])
         except Exception as e:  # a broken or incompatible package: say which
             raise UsageError(f"cannot load spaCy model '{name}': {str(e).splitlines()[0]}") from None
         for pipe in list(nlp.pipe_names):
@@ -99,7 +101,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
         "span_ruler",
         name="nk_entities",
         config={"annotate_ents": True, "spans_key": None, "phrase_matcher_attr": "LOWER",
-                "validate": False, "overwrite": True},
+                "validate": False, "overwrite": False},
     )
     ruler.add_patterns([{k: v for k, v in e.items() if k in ("label", "pattern", "id")}
                         for e in rules.entities])

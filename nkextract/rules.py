@@ -30,6 +30,7 @@ NUM_MAP = "dict[str, number]"
 PAIR_MAP = "dict[str, [number, number]]"
 LIST_MAP = "dict[str, list[str]]"
 STR_MAP = "dict[str, str]"
+BOOL = "bool"
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "numbers.toml": {
@@ -72,10 +73,23 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "subjects": {"not_actuals": STR_LIST},
         "lemmas": STR_MAP,
     },
-    "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST}]},
+    "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST, "holder": BOOL, "measure": "str"}]},
+    "measures.toml": {"measure": [{"key": "str", "nouns": STR_LIST, "verbs": STR_LIST, "needs": "str",
+                                   "kinds": STR_LIST, "flow": BOOL}]},
+    "frames.toml": {
+        "holders": {"labels": STR_LIST, "anaphora": LIST_MAP, "aliases": LIST_MAP, "demonyms": STR_MAP},
+        "modality": {"forecast": STR_LIST, "target": STR_LIST, "hypothetical": STR_LIST,
+                     "estimate": STR_LIST, "reporting": STR_LIST},
+        "periods": {"this": STR_LIST, "last": STR_LIST, "next": STR_LIST, "cumulative": STR_LIST,
+                    "weekdays": STR_LIST, "running": STR_LIST},
+        "scope": {"subgroups": STR_LIST, "soft": STR_LIST},
+        "contrast": {"cues": STR_LIST},
+    },
 }
 JSONL_FILES = ("entities.jsonl",)
 UNIT_KINDS = {"count", "money", "percent", "duration", "rate", "other"}
+MEASURE_KINDS = {"count", "money", "percent", "duration", "rate", "other", "change", "ratio"}
+MEASURE_NEEDS = {"any", "noun+verb"}
 ENTITY_KEYS = {"label", "pattern", "id"}
 
 
@@ -94,6 +108,20 @@ class Unit:
 class Concept:
     key: str
     aliases: tuple[str, ...]
+    holder: bool = False  # may stand as a figure's holder where no named one exists
+    measure: str = ""  # what a count of people held by it measures ("people held")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A property figures measure, and the words that name it (``rules/measures.toml``)."""
+
+    key: str
+    nouns: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ()
+    needs: str = "any"  # "noun+verb": both a noun and a verb of the measure must be found
+    kinds: tuple[str, ...] = ()
+    flow: bool = False
 
 
 @dataclass
@@ -107,6 +135,8 @@ class Rules:
     context: dict[str, Any]
     concepts: list[Concept]
     entities: list[dict[str, Any]]
+    measures: list[Measure] = field(default_factory=list)
+    frames: dict[str, Any] = field(default_factory=dict)
     entity_lines: list[str] = field(default_factory=list)  # "file:line" of each entity pattern
     sources: list[str] = field(default_factory=list)
     digest: str = ""
@@ -220,6 +250,12 @@ def _validate(path: Path, text: str, data: Any, schema: Any, where: str, after: 
                 fail(where, f"[[{where}]] entry is missing '{missing[0]}'")
             if where == "unit" and item["kind"] not in UNIT_KINDS:
                 fail("kind", f"unit kind '{item['kind']}' is not one of {sorted(UNIT_KINDS)}")
+            if where == "measure":
+                bad = [k for k in item.get("kinds", []) if k not in MEASURE_KINDS]
+                if bad:
+                    fail("kinds", f"measure kind '{bad[0]}' is not one of {sorted(MEASURE_KINDS)}")
+                if item.get("needs", "any") not in MEASURE_NEEDS:
+                    fail("needs", f"'needs' must be one of {sorted(MEASURE_NEEDS)}")
         return
     for key, value in data.items():
         if key not in schema:
@@ -246,6 +282,8 @@ def _type_ok(v: Any, marker: str) -> bool:
         return isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v)
     if marker == NUM:
         return _is_num(v) and v == v and abs(v) != float("inf")
+    if marker == BOOL:
+        return isinstance(v, bool)
     if marker == INT:
         return isinstance(v, int) and not isinstance(v, bool)
     if marker == NUM_MAP:
@@ -339,8 +377,13 @@ def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rule
     ]
     periods = {k: _lower_list(v) for k, v in units_toml.get("periods", {}).items()}
     people = frozenset(_lower_list(units_toml.get("people", {}).get("nouns", [])))
-    concepts = [Concept(c["key"].lower(), tuple(_lower_list(c["aliases"])))
+    concepts = [Concept(c["key"].lower(), tuple(_lower_list(c["aliases"])), bool(c.get("holder", False)),
+                        c.get("measure", "").lower())
                 for c in m["concepts.toml"].get("concept", [])]
+    measures = [Measure(key=x["key"].lower(), nouns=tuple(_lower_list(x.get("nouns", []))),
+                        verbs=tuple(_lower_list(x.get("verbs", []))), needs=x.get("needs", "any"),
+                        kinds=tuple(x.get("kinds", [])), flow=bool(x.get("flow", False)))
+                for x in m["measures.toml"].get("measure", [])]
     return Rules(
         numbers=m["numbers.toml"],
         units=units,
@@ -349,4 +392,6 @@ def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rule
         context=m["context.toml"],
         concepts=concepts,
         entities=entities,
+        measures=measures,
+        frames=m["frames.toml"],
     )

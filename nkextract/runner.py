@@ -108,7 +108,7 @@ class _Job:
 def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
           max_bytes: int, errors: list[SourceError]) -> Iterator[_Job]:
     """Read each file once, answer it from the cache or cut it into chunk tasks."""
-    from .extract import chunks, last_sentence, publication
+    from .extract import make_chunks
 
     for item in items:
         if isinstance(item, SourceError):
@@ -123,10 +123,7 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
         if hit is not None:
             yield _Job(doc.source, key, [], hit)
             continue
-        pub = publication(doc.text, extractor_rules)
-        tasks = [Chunk(doc.text[s:e], s, doc.source, pub, last_sentence(doc.text, s) if s else "")
-                 for s, e in chunks(doc.text)]
-        yield _Job(doc.source, key, tasks, None)
+        yield _Job(doc.source, key, make_chunks(doc, extractor_rules), None)
 
 
 # Text handed to workers per round: bounds memory on archives of any size while keeping

@@ -32,14 +32,16 @@ def test_prison_camp_figures_name_their_camps(corpus_claims):
 
 def test_places_are_the_restricting_phrase(corpus_claims):
     abroad = _claim(corpus_claims, F004, "more than 50,000")
-    assert set(abroad.places) == {"Russia", "China", "Africa", "Middle East"}
+    assert set(abroad.scope) == {"Russia", "China", "Africa", "Middle East"}
     assert abroad.time == 2015
     russia = _claim(corpus_claims, F004, "approximately 30,000")
-    assert russia.places == ["Russia"] and russia.attribution == "2018 C4ADS" and russia.time == 2018
+    assert russia.scope == ["Russia"] and russia.attribution == "2018 C4ADS report" and russia.time == 2018
     china = _claim(corpus_claims, F004, "approximately 94,200")
-    assert china.places == ["China"]  # "DPRK workers": the DPRK is where they come from
+    # "DPRK workers": the DPRK is whose workers they are (the holder), China where they are
+    assert china.scope == ["China"] and china.holder == "DPRK"
     share = _claim(corpus_claims, F004, "71 percent")
-    assert share.subject == "refugees in South Korea" and share.places == ["South Korea"]
+    # "refugees in South Korea": with no other holder named, the place is the holder
+    assert share.subject == "refugees in South Korea" and share.holder == "South Korea" and share.scope == []
 
 
 def test_this_number_points_back(corpus_claims):

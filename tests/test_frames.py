@@ -1,0 +1,85 @@
+"""The quantity frame (holder, measure, period, modality) read off sentences.
+
+Cases are data (``tests/data/frame_cases.tsv``), sentences written for these tests; each
+is put in a document titled "Acme Corp results" and dated 12 March 2024, which is what a
+figure without a holder or period of its own falls back to.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from nkextract.io import Document
+
+from .conftest import DATA
+
+HEADER = "Acme Corp results\n\nPublished on 12 March 2024\n\n"
+
+
+def _cases() -> list[list[str]]:
+    with open(DATA / "frame_cases.tsv", encoding="utf-8") as f:
+        rows = [r for r in csv.reader((line for line in f if not line.startswith("#")), delimiter="\t")
+                if r and r[0] != "sentence"]
+    return [r + [""] * (6 - len(r)) for r in rows]
+
+
+def _claim(extractor, sentence: str, figure: str):
+    claims = extractor.extract(Document("case.txt", HEADER + sentence + "\n", "utf-8", "x"))
+    found = [c for c in claims if c.text == figure]
+    assert len(found) == 1, [c.text for c in claims]
+    return found[0]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,figure,holder,measure,period,modality", _cases())
+def test_frame_cases(model_extractor, sentence, figure, holder, measure, period, modality):
+    c = _claim(model_extractor, sentence, figure)
+    got = (c.holder or "", c.measure, c.period or "", c.modality)
+    assert got == (holder, measure, period, modality), c.frame
+
+
+def test_frame_case_count():
+    assert len(_cases()) >= 20
+
+
+@pytest.mark.model
+def test_frame_says_where_each_field_came_from(model_extractor):
+    c = _claim(model_extractor, "Japan's economy grew 0.3% in the three months to September.", "0.3%")
+    assert c.frame["holder"] == "possessive"
+    assert c.frame["measure"].endswith("economy")
+    assert c.frame["period"] == "relative"
+    fallback = _claim(model_extractor, "More than 10,000 people were injured in the quake.", "More than 10,000")
+    assert fallback.frame["holder"] == "document" and fallback.time_source == "document"
+    assert fallback.doc_entities[0] == "Acme Corp"
+
+
+@pytest.mark.model
+def test_a_reporting_verbs_subject_is_the_source_not_the_holder(model_extractor):
+    c = _claim(model_extractor, "Greenpeace claims that 93,000 people will die of cancer in Ukraine.", "93,000")
+    assert c.attribution == "Greenpeace" and c.holder != "Greenpeace"
+
+
+@pytest.mark.model
+def test_figures_in_a_list_keep_their_own_places(model_extractor):
+    sentence = "More than 6,000 people were killed in Indonesia, more than 4,000 in India and 1,000 in Thailand."
+    assert _claim(model_extractor, sentence, "More than 6,000").holder == "Indonesia"
+    assert _claim(model_extractor, sentence, "more than 4,000").holder == "India"
+
+
+@pytest.mark.model
+def test_each_figure_keeps_its_own_source(model_extractor):
+    sentence = ("On Monday, the Public Security Ministry said 38,195 people had died, while the "
+                "National Disaster Management Centre said 30,920 had been killed.")
+    assert _claim(model_extractor, sentence, "38,195").attribution == "Public Security Ministry"
+    assert _claim(model_extractor, sentence, "30,920").attribution == "National Disaster Management Centre"
+
+
+def test_rules_only_pipeline_still_gives_measure_and_period(blank_extractor):
+    """Without a parse or NER (--model blank) every figure still gets a measure from the
+    words around it and a period from its sentence or the document."""
+    c = _claim(blank_extractor, "At least 2,300 people were killed in the quake last year.", "At least 2,300")
+    assert c.measure == "death toll" and c.period == "2023" and c.modality == "actual"
+    d = _claim(blank_extractor, "Sales will reach $4bn.", "$4bn")
+    assert d.modality == "forecast" and d.period == "2024-03-12"

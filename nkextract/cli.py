@@ -346,6 +346,9 @@ def conflicts(
                                              help="Hide groups backed by fewer independent sources.")] = 2,
     from_claims: Annotated[Optional[Path], typer.Option("--from-claims",
                                                         help="Read claims written by 'extract' (JSON/JSONL).")] = None,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")] = 0.5,
     fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
                                                    help="Exit 1 when a conflict or inconsistency is found.")] = False,
     fmt: FormatOpt = None,
@@ -357,15 +360,17 @@ def conflicts(
     """Group claims about the same quantity and show where sources disagree (the main report)."""
 
     def body() -> int:
-        from .conflicts import group_claims
+        from .conflicts import default_report, group_claims
         from .dedupe import dedupe
         from .export import to_csv, to_json, to_jsonl, to_markdown
+        from .rules import load_rules
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
+        rules = load_rules(ro.rules or ())
         claims, result = _claims_for(paths or [], from_claims, ro)
         merged = dedupe(claims)
-        groups = [g for g in group_claims(merged, tolerance) if g.sources >= min_sources]
-        severe = [g for g in groups if g.verdict in ("conflict", "inconsistency")]
+        groups = [g for g in group_claims(merged, tolerance, rules) if g.sources >= min_sources]
+        severe = default_report(groups, min_confidence)
         shown = [g.to_dict() for g in (groups if show_all else severe)]
         if f is Fmt.table:
             from .render import group_view, groups_summary
@@ -412,12 +417,13 @@ def diff(
         from .conflicts import diff_claims
         from .dedupe import dedupe
         from .export import to_json
+        from .rules import load_rules
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
         _check_paths([a, b])
         res_a = _extract([a], ro)
         res_b = _extract([b], ro)
-        rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance)
+        rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance, load_rules(ro.rules or ()))
         disagree = [r for r in rows if r.verdict in ("conflict", "inconsistency")]
         shown = [r.to_dict() for r in (rows if show_all else disagree)]
         if f is Fmt.table:

@@ -1,8 +1,8 @@
 """Collapse near-identical claims into one claim that keeps every mention.
 
 Two claims are duplicates when they have the same unit, the same values, the same
-places, and similar subjects and sentences (rapidfuzz).  Candidates are blocked by unit,
-values and places first, so the fuzzy comparison only runs
+measure, holder and scope, and similar subjects and sentences (rapidfuzz).  Candidates
+are blocked by all of those first, so the fuzzy comparison only runs
 inside small blocks (never all pairs of a large corpus).  Nothing is dropped: the
 merged claim lists all its ``mentions``.
 """
@@ -57,8 +57,8 @@ def dedupe(claims: Sequence[Claim], threshold: float = SUBJECT_THRESHOLD) -> lis
     claims = list(claims)
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        blocks[(c.unit, c.kind == "year", _bucket(c.low), _bucket(c.high),
-                frozenset(p.lower() for p in c.places))].append(i)
+        blocks[(c.unit, c.kind == "year", _bucket(c.low), _bucket(c.high), c.measure,
+                (c.holder or "").lower(), frozenset(p.lower() for p in c.scope))].append(i)
     uf = _UnionFind(len(claims))
     for idx in blocks.values():
         if len(idx) < 2:

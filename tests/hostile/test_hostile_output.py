@@ -193,8 +193,8 @@ def test_csv_export_neutralises_formulas_from_article_text_and_file_names(tmp_pa
 
 def test_csv_negative_numbers_stay_numeric_end_to_end(tmp_path):
     """Negative figures reach CSV through --from-claims (extraction itself yields none today)."""
-    (tmp_path / "a.txt").write_text("Officials counted 12,345 people in Seoul.\n")
-    (tmp_path / "b.txt").write_text("Officials counted 99,999 people in Seoul.\n")
+    (tmp_path / "a.txt").write_text("Officials said 12,345 people died in Seoul.\n")
+    (tmp_path / "b.txt").write_text("Officials said 99,999 people died in Seoul.\n")
     invoke("extract", "a.txt", "b.txt", "-o", "claims.jsonl").ok()
     recs = [json.loads(line) for line in (tmp_path / "claims.jsonl").read_text().splitlines()]
     recs[0].update(low=-5.0, high=-2.5, text="-5 to -2.5", sentence="-5 to -2.5 people")

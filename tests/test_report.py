@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections import Counter
 from datetime import datetime, timezone
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from nkextract.cli import app
 from nkextract.conflicts import group_claims
 from nkextract.report import (MAX_TABLE_ROWS, ReportInfo, diff_groups, group_anchor, highlight, line_numbers,
                               render_report)
@@ -27,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 WHEN = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
 HOSTILE = '<script>document.body.dataset.pwned = 1</script><img src=x onerror="alert(1)">"\'&{{ 7*7 }}</style>'
+
+runner = CliRunner()
 
 
 def info(**kw: Any) -> ReportInfo:
@@ -268,3 +273,107 @@ def test_diff_rows_become_groups_with_sides_a_and_b() -> None:
     labels = [e.text() for e in sec.find_all(lambda e: "src" in e.attrs.get("class", "").split())]
     assert {"A", "B"} <= set(labels)
     assert "A = left/" in " ".join(parse(html).text().split())
+
+
+# --- the command ------------------------------------------------------------------------
+
+def run(*args: str | Path) -> Any:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def error_line(result: Any, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in result.output, result.stderr
+    return lines[0]
+
+
+@pytest.fixture()
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_report_writes_the_page_here_by_default_and_prints_its_path(in_tmp: Path) -> None:
+    r = run("report", CORPUS, "--model", "blank", "--cache-dir", in_tmp / "cache")
+    assert r.exit_code == 0, (r.stdout, r.stderr)
+    out = in_tmp / "nkextract-report.html"
+    assert r.stdout.strip() == str(out)
+    root = parse(out.read_text(encoding="utf-8"))
+    assert [s.attrs["data-verdict"] for s in sections(root)] == ["conflict"]  # --all shows the rest
+    assert "5" == root.find_all("dd")[0].text()
+
+
+@pytest.mark.parametrize("args, verdicts", [
+    (["--all"], ["conflict", "scope"]),
+    (["--all", "--min-sources", "3"], ["conflict"]),
+    (["--tolerance", "1.0"], []),
+])
+def test_report_takes_the_options_of_conflicts(in_tmp: Path, args: list[str], verdicts: list[str]) -> None:
+    out = in_tmp / "sub dir" / "r.html"
+    out.parent.mkdir()
+    r = run("report", CORPUS, "--model", "blank", "--cache-dir", in_tmp / "cache", "--out", out, "-q", *args)
+    assert r.exit_code == 0, (r.stdout, r.stderr)
+    assert r.stdout.strip() == str(out)
+    assert [s.attrs["data-verdict"] for s in sections(parse(out.read_text(encoding="utf-8")))] == verdicts
+
+
+def test_report_from_a_claims_file(in_tmp: Path) -> None:
+    claims = in_tmp / "claims.jsonl"
+    assert run("extract", CORPUS, "--model", "blank", "--cache-dir", in_tmp / "cache", "-o", claims).exit_code == 0
+    r = run("report", "--from-claims", claims, "-o", "r.html")
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(parse((in_tmp / "r.html").read_text(encoding="utf-8")).text().split())
+    assert "model as recorded in" in text and "80,000–120,000" in text
+
+
+def test_report_counts_skipped_files_and_exits_3(in_tmp: Path) -> None:
+    folder = in_tmp / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("It held 200,000 people.", encoding="utf-8")
+    (folder / "bin.txt").write_bytes(b"\x00\x01\x02" * 50)
+    errors = in_tmp / "errors.json"
+    r = run("report", folder, "--model", "blank", "--no-cache", "--errors", errors)
+    assert r.exit_code == 3, r.stderr
+    assert json.loads(errors.read_text())[0]["source"].endswith("bin.txt")
+    root = parse((in_tmp / "nkextract-report.html").read_text(encoding="utf-8"))
+    assert root.by_id("skipped") and "bin.txt" in root.text()
+
+
+@pytest.mark.parametrize("args, needle", [
+    ([], "give PATH... or --from-claims FILE"),
+    (["nowhere/"], "nowhere: no such file or directory"),
+    ([CORPUS, "--from-claims", "c.json"], "not both"),
+    (["--from-claims", "missing.json"], "cannot read claims file"),
+    ([CORPUS, "--model", "blank", "--no-cache", "-o", "no/such/dir/r.html"], "cannot write no/such/dir/r.html"),
+    ([CORPUS, "--model", "no_such_model"], "not installed"),
+])
+def test_report_bad_input_is_one_error_line(in_tmp: Path, args: list[Any], needle: str) -> None:
+    assert needle in error_line(run("report", *args))
+    assert not (in_tmp / "nkextract-report.html").exists()
+
+
+def test_report_help_lists_the_shared_options() -> None:
+    r = run("report", "--help")
+    assert r.exit_code == 0
+    for opt in ("--out", "--all", "--from-claims", "--tolerance", "--min-sources", "--rules", "--model",
+                "--include", "--workers", "--cache-dir", "--no-cache", "--errors", "--quiet"):
+        assert opt in r.stdout, opt
+
+
+def test_diff_writes_the_same_page_for_two_sides(in_tmp: Path) -> None:
+    a, b = CORPUS / "004_689646877552a5ac.txt", CORPUS / "002_a87d8cbb51061aed.txt"
+    r = run("diff", a, b, "--model", "blank", "--cache-dir", in_tmp / "cache", "-o", "d.html")
+    assert r.exit_code == 1, r.stderr  # they disagree
+    root = parse((in_tmp / "d.html").read_text(encoding="utf-8"))
+    (sec,) = sections(root)
+    assert sec.attrs["data-verdict"] == "conflict"
+    text = " ".join(root.text().split())
+    assert f"A = {a}" in text and f"B = {b}" in text and "80,000–120,000" in text and "200,000" in text
+    r = run("diff", a, b, "--model", "blank", "--cache-dir", in_tmp / "cache", "--format", "html")
+    assert r.stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("command", ["extract", "conflicts"])
+def test_html_is_only_a_format_of_diff(in_tmp: Path, command: str) -> None:
+    assert "--format html is not available here" in error_line(run(command, CORPUS, "--format", "html"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .render import fmt_value
 
@@ -63,6 +63,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """The widest stretch of the axis no claim covers: where the sources part."""
+
+    x1: float  # percent
+    x2: float
+    title: str
+
+
+@dataclass(frozen=True)
 class Chart:
     height: int
     axis_y: float
@@ -70,10 +79,14 @@ class Chart:
     ticks: list[Tick]
     marks: list[Mark]
     description: str  # the text alternative: scale and every value
+    gap: Gap | None = None
 
 
-def range_chart(items: Sequence[ChartItem], unit: str, subject: str = "") -> Chart:
-    """Lay out ``items`` on one axis: log scale when they span more than ``LOG_RATIO``."""
+def range_chart(items: Sequence[ChartItem], unit: str, subject: str = "", show_gap: bool = False) -> Chart:
+    """Lay out ``items`` on one axis: log scale when they span more than ``LOG_RATIO``.
+
+    ``show_gap`` marks the widest stretch between the claims (for a conflict: the values
+    no source gives)."""
     values = [v for it in items for v in (it.low, it.high) if v is not None and math.isfinite(v)]
     log, d0, d1 = _domain(values)
     ticks_at = _log_ticks(d0, d1) if log else _linear_ticks(d0, d1)
@@ -104,8 +117,28 @@ def range_chart(items: Sequence[ChartItem], unit: str, subject: str = "") -> Cha
     axis_y = TOP + len(items) * ROW + 2
     ticks = [Tick(x(t), fmt_value(t, t, "exact", unit, symbols_only=True), n % 2 == 1)
              for n, t in enumerate(ticks_at)]
+    gap = None
+    widest = _widest_gap(items, x) if show_gap else None
+    if widest is not None:
+        lo, hi = widest
+        gap = Gap(x(lo), x(hi), "no claim between " + fmt_value(lo, lo, "exact", unit, symbols_only=True)
+                  + " and " + fmt_value(hi, hi, "exact", unit, symbols_only=True))
     return Chart(height=int(axis_y + AXIS), axis_y=axis_y, log=log, ticks=ticks, marks=marks,
-                 description=description)
+                 description=description, gap=gap)
+
+
+def _widest_gap(items: Sequence[ChartItem], x: Callable[[float], float]) -> tuple[float, float] | None:
+    """(low, high) of the widest empty stretch between the claims' intervals, as drawn."""
+    inf = math.inf
+    spans = sorted((it.low if it.low is not None else -inf, it.high if it.high is not None else inf)
+                   for it in items if it.low is not None or it.high is not None)
+    best: tuple[float, float] | None = None
+    reach = -inf
+    for lo, hi in spans:
+        if reach != -inf and lo > reach and (best is None or x(lo) - x(reach) > x(best[1]) - x(best[0])):
+            best = (reach, lo)
+        reach = max(reach, hi)
+    return best
 
 
 def _domain(values: Sequence[float]) -> tuple[bool, float, float]:

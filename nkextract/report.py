@@ -301,7 +301,7 @@ def group_view(n: int, g: Mapping[str, Any], lines: Mapping[tuple[str, int], int
     chart = range_chart([ChartItem(c.get("low"), c.get("high"), str(c.get("qualifier", "")), label, colour,
                                    names.get(key, key), v.text)
                          for c, v, (label, colour, key) in zip(claims, views, keyed)],
-                        unit, str(g.get("subject") or ""))
+                        unit, str(g.get("subject") or ""), show_gap=g.get("verdict") in ("conflict", "inconsistency"))
     verdict = str(g.get("verdict") or "")
     return GroupView(
         anchor=group_anchor(g), n=n, verdict=verdict, sign=VERDICTS.get(verdict, ("•", ""))[0],

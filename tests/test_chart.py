@@ -87,3 +87,20 @@ def test_claims_without_a_finite_bound_still_get_a_row() -> None:
     ch = range_chart([item(None, None), item(float("inf"), float("inf")), item(5, 5)], "people")
     assert len(ch.marks) == 3
     assert ch.marks[0].x1 == ch.marks[0].x2 == 0
+
+
+@pytest.mark.parametrize("spans, between", [
+    ([(80e3, 120e3), (80e3, 120e3), (200e3, 200e3), (200e3, 999e3)], "120,000 and 200,000"),
+    ([(1, 2), (3, 4), (10, 20)], "4 and 10"),  # the widest as drawn, not the first
+    ([(50e3, None), (10e3, 10e3)], "10,000 and 50,000"),  # an open side covers all beyond it
+    ([(None, 65e3), (100e3, 100e3)], "65,000 and 100,000"),
+    ([(1, 5), (3, 8), (8, 8)], None),  # every value between is covered
+])
+def test_a_conflict_shades_the_widest_stretch_no_claim_covers(spans, between) -> None:
+    ch = range_chart([item(lo, hi) for lo, hi in spans], "people", show_gap=True)
+    if between is None:
+        assert ch.gap is None
+    else:
+        assert ch.gap is not None and ch.gap.title == f"no claim between {between}"
+        assert DATA_LEFT <= ch.gap.x1 < ch.gap.x2 <= DATA_RIGHT
+    assert range_chart([item(lo, hi) for lo, hi in spans], "people").gap is None

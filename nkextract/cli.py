@@ -505,7 +505,7 @@ def diff(
             from .report import diff_groups, render_report
 
             groups, sides = diff_groups(shown)
-            info = _page_info(f"{a} vs {b}", [a, b], [res_a, res_b], len(claims_a) + len(claims_b),
+            info = _page_info("Where A and B disagree", [a, b], [res_a, res_b], len(claims_a) + len(claims_b),
                               len(merged_a) + len(merged_b), tolerance, ro, show_all, sides=(str(a), str(b)))
             _emit(render_report(groups, Counter(r.verdict for r in rows), [*merged_a, *merged_b], info, sides), out)
         else:

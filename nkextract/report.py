@@ -49,6 +49,10 @@ VERDICTS: dict[str, tuple[str, str]] = {  # verdict: (sign, what it means), most
     "scope": ("⊂", "figures for different places, groups or parts"),
     "agree": ("=", "the figures overlap"),
 }
+# Never shown as they are: control characters, and bidi overrides and isolates, which make
+# text display in another order than it is written ("Trojan Source"); as in export.py's
+# Markdown, they become U+FFFD.  Tabs and line ends are plain whitespace in HTML.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TIME_SOURCE = {"report": "the report's year", "document": "the article's date"}
 _FRAME_FIELDS = ("holder", "measure", "period", "modality")
 
@@ -340,11 +344,21 @@ def _table(claims: Sequence[Claim], groups: Sequence[GroupView]) -> list[TableRo
     return rows
 
 
+def _shown(value: Any) -> Any:
+    """Every value the template prints passes here first (Jinja's ``finalize``), then is
+    escaped; our own Markup (CSS, JS) is left as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _UNSAFE_RE.sub("\ufffd", value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("nkextract", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("nkextract", "templates"), autoescape=True, finalize=_shown,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda v: f"{v:,}"
     return env

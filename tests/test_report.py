@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 WHEN = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
 HOSTILE = '<script>document.body.dataset.pwned = 1</script><img src=x onerror="alert(1)">"\'&{{ 7*7 }}</style>'
+BIDI = "\u202egnp.exe\u2066\x1b[2J"  # displays reversed, isolates, a terminal escape
 
 runner = CliRunner()
 
@@ -196,6 +197,15 @@ def test_article_text_file_names_and_rules_are_escaped() -> None:
     assert not [e for e in root.iter() if any(a.startswith("on") for a in e.attrs)]
     assert "{{ 7*7 }}" in root.by_id("groups").text()  # text, never a template
     assert root.text().count(HOSTILE) >= 10  # shown as text: sentence, source, subject, rule, ...
+
+
+def test_bidi_overrides_and_control_characters_never_reach_the_page() -> None:
+    claim = make_claim(5_000, source=f"{BIDI}.txt", text="5,000", subject=BIDI, sentence=f"{BIDI} held 5,000 {BIDI}.",
+                       attribution=BIDI)
+    other = make_claim(20_000, source="b.txt", subject=BIDI)
+    html, _ = page([g.to_dict() for g in group_claims([claim, other])], claims=[claim, other])
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\x1b]", html)
+    assert html.count("\ufffdgnp.exe\ufffd\ufffd[2J") >= 5
 
 
 def csp(root: Element) -> dict[str, list[str]]:

@@ -78,6 +78,9 @@ class ReportInfo:
 
 @dataclass(frozen=True)
 class ClaimView:
+    """One claim under its group's chart, every text ready to print: the template only
+    places what it is given (logic in Jinja is logic no test reaches)."""
+
     anchor: str
     label: str
     colour: int
@@ -100,6 +103,8 @@ class ClaimView:
 
 @dataclass(frozen=True)
 class GroupView:
+    """One group's section: its facts, its chart and its claims."""
+
     anchor: str
     n: int
     verdict: str
@@ -118,6 +123,8 @@ class GroupView:
 
 @dataclass(frozen=True)
 class TableRow:
+    """One line of the all-claims table, with a link to the group that shows the claim."""
+
     value: str
     text: str
     subject: str
@@ -173,7 +180,8 @@ def group_anchor(group: Mapping[str, Any]) -> str:
 
 def highlight(sentence: str, text: str) -> tuple[str, str, str]:
     """The sentence cut around the figure as (before, figure, after); the figure is empty
-    when the sentence does not hold it as written.  Long sides are trimmed at a word."""
+    when the sentence does not hold it as written, and is its first occurrence when the
+    sentence states it twice.  Long sides are trimmed at a word."""
     sentence = sentence or ""
     at = sentence.find(text) if text else -1
     if at < 0 and text:

@@ -6,17 +6,21 @@ Exit codes: 0 success; 1 disagreements found (``diff``, ``conflicts --fail-on-co
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Annotated, Any, Callable, Iterator, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional, Sequence, TextIO
 
 import typer
 
 from . import __version__
 from .errors import NkError
+
+if TYPE_CHECKING:
+    from .report import ReportInfo
 
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 EXIT_CODES_HELP = ("Exit codes: 0 success; 1 disagreements found (diff, conflicts --fail-on-conflict); "
@@ -38,6 +42,7 @@ class Fmt(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     md = "md"
+    html = "html"
 
 
 # --- shared options (defined once) -----------------------------------------------------
@@ -91,7 +96,8 @@ def _stderr_console() -> Any:
 
 def _pick_format(fmt: Fmt | None, out: Path | None, allowed: Sequence[Fmt]) -> Fmt:
     if fmt is None and out is not None:
-        by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md}
+        by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md,
+                     ".html": Fmt.html}
         fmt = by_suffix.get(out.suffix.lower(), Fmt.json)
     if fmt is None:
         fmt = Fmt.table if sys.stdout.isatty() else Fmt.json
@@ -260,7 +266,7 @@ def extract(
         from .claims import CLAIM_FIELDS
         from .export import RecordWriter, to_markdown
 
-        f = _pick_format(fmt, out, list(Fmt))
+        f = _pick_format(fmt, out, [f for f in Fmt if f is not Fmt.html])
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
         if f in (Fmt.json, Fmt.jsonl, Fmt.csv):
             # streamed: each file's claims are written as soon as they are ready
@@ -286,6 +292,15 @@ def extract(
 TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
                                        help="Relative tolerance before two intervals disagree.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
+MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1,
+                                            help="Hide groups backed by fewer independent sources.")]
+MinConfidenceOpt = Annotated[float, typer.Option(
+    "--min-confidence", min=0.0, max=1.0,
+    help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")]
+FromClaimsOpt = Annotated[Optional[Path], typer.Option("--from-claims",
+                                                       help="Read claims written by 'extract' (JSON/JSONL).")]
+OptPathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
+                                                             show_default=False)]
 
 
 def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) -> tuple[list[Any], Any]:
@@ -300,6 +315,19 @@ def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) ->
         raise NkError("give PATH... or --from-claims FILE")
     result = _extract(paths, ro)
     return result.claims, result
+
+
+def _judged_groups(claims: Sequence[Any], tolerance: float, min_sources: int,
+                   ro: RunOpts) -> tuple[list[Any], list[Any]]:
+    """Merged claims and the groups backed by ``min_sources``: what ``conflicts`` and
+    ``report`` both show, computed one way (with the run's rules: measures, holders)."""
+    from .conflicts import group_claims
+    from .dedupe import dedupe
+    from .rules import load_rules
+
+    merged = dedupe(claims)
+    return merged, [g for g in group_claims(merged, tolerance, load_rules(ro.rules or ()))
+                    if g.sources >= min_sources]
 
 
 def _rows_for_groups(groups: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -338,17 +366,12 @@ def _print_renderables(items: Sequence[Any], out: Path | None) -> None:
 @app.command(epilog=EXIT_CODES_HELP)
 @run_options
 def conflicts(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
-                                                          show_default=False)] = None,
+    paths: OptPathsArg = None,
     tolerance: TolOpt = 0.1,
     show_all: AllOpt = False,
-    min_sources: Annotated[int, typer.Option("--min-sources", min=1,
-                                             help="Hide groups backed by fewer independent sources.")] = 2,
-    from_claims: Annotated[Optional[Path], typer.Option("--from-claims",
-                                                        help="Read claims written by 'extract' (JSON/JSONL).")] = None,
-    min_confidence: Annotated[float, typer.Option(
-        "--min-confidence", min=0.0, max=1.0,
-        help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")] = 0.5,
+    min_sources: MinSourcesOpt = 2,
+    min_confidence: MinConfidenceOpt = 0.5,
+    from_claims: FromClaimsOpt = None,
     fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
                                                    help="Exit 1 when a conflict or inconsistency is found.")] = False,
     fmt: FormatOpt = None,
@@ -360,16 +383,12 @@ def conflicts(
     """Group claims about the same quantity and show where sources disagree (the main report)."""
 
     def body() -> int:
-        from .conflicts import default_report, group_claims
-        from .dedupe import dedupe
+        from .conflicts import default_report
         from .export import to_csv, to_json, to_jsonl, to_markdown
-        from .rules import load_rules
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
-        rules = load_rules(ro.rules or ())
         claims, result = _claims_for(paths or [], from_claims, ro)
-        merged = dedupe(claims)
-        groups = [g for g in group_claims(merged, tolerance, rules) if g.sources >= min_sources]
+        merged, groups = _judged_groups(claims, tolerance, min_sources, ro)
         severe = default_report(groups, min_confidence)
         shown = [g.to_dict() for g in (groups if show_all else severe)]
         if f is Fmt.table:
@@ -397,6 +416,61 @@ def conflicts(
     _run(body)
 
 
+DEFAULT_REPORT = "nkextract-report.html"
+ReportOutOpt = Annotated[Optional[Path], typer.Option(
+    "--out", "-o", help=f"Write the page to FILE (default: {DEFAULT_REPORT} in the current folder).",
+    show_default=False)]
+
+
+def _page_info(title: str, inputs: Sequence[Path], results: Sequence[Any], n_claims: int, n_merged: int,
+               tolerance: float, ro: RunOpts, show_all: bool, **extra: Any) -> ReportInfo:
+    """The run as the HTML page's summary states it."""
+    from .report import ReportInfo
+
+    return ReportInfo(title=title, inputs=[str(p) for p in inputs], files=sum(r.files for r in results),
+                      claims=n_claims, merged=n_claims - n_merged, tolerance=tolerance,
+                      model=results[0].model or "", rules=[str(r) for r in ro.rules or ()],
+                      skipped=[(e.source, e.message) for r in results for e in r.errors],
+                      show_all=show_all, **extra)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@run_options
+def report(
+    paths: OptPathsArg = None,
+    tolerance: TolOpt = 0.1,
+    show_all: AllOpt = False,
+    min_sources: MinSourcesOpt = 2,
+    min_confidence: MinConfidenceOpt = 0.5,
+    from_claims: FromClaimsOpt = None,
+    out: ReportOutOpt = None,
+    errors: ErrorsOpt = None,
+    *,
+    ro: RunOpts,
+) -> None:
+    """Write the conflict report as one self-contained HTML page (a chart and the sentences per group)."""
+
+    def body() -> int:
+        from collections import Counter
+
+        from .conflicts import default_report
+        from .report import render_report
+
+        claims, result = _claims_for(paths or [], from_claims, ro)
+        if from_claims is not None:
+            result.model = f"as recorded in {from_claims}"
+        merged, groups = _judged_groups(claims, tolerance, min_sources, ro)
+        shown = [g.to_dict() for g in (groups if show_all else default_report(groups, min_confidence))]
+        info = _page_info("Where the sources disagree", paths or [from_claims], [result], len(claims),
+                          len(merged), tolerance, ro, show_all, min_sources=min_sources)
+        target = out or Path(DEFAULT_REPORT)
+        _emit(render_report(shown, Counter(g.verdict for g in groups), merged, info), target)
+        typer.echo(os.path.abspath(target))
+        return _report_skipped(result, errors, ro.quiet)
+
+    _run(body)
+
+
 @app.command(epilog="Exit codes: 0 the sources agree; 1 they disagree; 2 usage error; "
                     "3 they agree but some inputs were skipped.")
 @run_options
@@ -419,11 +493,13 @@ def diff(
         from .export import to_json
         from .rules import load_rules
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.html])
         _check_paths([a, b])
         res_a = _extract([a], ro)
         res_b = _extract([b], ro)
-        rows = diff_claims(dedupe(res_a.claims), dedupe(res_b.claims), tolerance, load_rules(ro.rules or ()))
+        claims_a, claims_b = res_a.claims, res_b.claims
+        merged_a, merged_b = dedupe(claims_a), dedupe(claims_b)
+        rows = diff_claims(merged_a, merged_b, tolerance, load_rules(ro.rules or ()))
         disagree = [r for r in rows if r.verdict in ("conflict", "inconsistency")]
         shown = [r.to_dict() for r in (rows if show_all else disagree)]
         if f is Fmt.table:
@@ -434,6 +510,15 @@ def diff(
             else:
                 _print_renderables([f" {a} and {b} do not disagree on any figure they share "
                                     f"({len(rows)} shared)"], out)
+        elif f is Fmt.html:
+            from collections import Counter
+
+            from .report import diff_groups, render_report
+
+            groups, sides = diff_groups(shown)
+            info = _page_info("Where A and B disagree", [a, b], [res_a, res_b], len(claims_a) + len(claims_b),
+                              len(merged_a) + len(merged_b), tolerance, ro, show_all, sides=(str(a), str(b)))
+            _emit(render_report(groups, Counter(r.verdict for r in rows), [*merged_a, *merged_b], info, sides), out)
         else:
             _emit(to_json({"a": str(a), "b": str(b), "tolerance": tolerance, "rows": shown}), out)
         res_a.errors.extend(res_b.errors)

@@ -26,6 +26,7 @@ class ExtractResult:
     files: int = 0
     cached: int = 0  # files answered from the cache
     warnings: list[str] = field(default_factory=list)
+    model: str = ""  # the pipeline that ran and its version ("en_core_web_sm 3.8.0")
 
     @property
     def claims(self) -> list[Claim]:
@@ -150,8 +151,9 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
 
     rules = load_rules(opts.rules_dirs)  # validate in the parent: errors surface once, early
     model = resolve_model(opts.model)
-    cache = Cache(opts.cache_dir, run_key(rules.digest, model, _model_version(model)))
-    result = ExtractResult()
+    version = _model_version(model)
+    cache = Cache(opts.cache_dir, run_key(rules.digest, model, version))
+    result = ExtractResult(model=f"{model} {version}")
     if cache.problem:
         result.warnings.append(cache.problem)
     items = list(discover(paths, opts.include))

@@ -62,6 +62,10 @@ WorkersOpt = Annotated[Optional[int], typer.Option(
 CacheDirOpt = Annotated[Optional[Path], typer.Option(
     "--cache-dir", help="Cache folder (default: the user cache dir).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DaskOpt = Annotated[Optional[str], typer.Option(
+    "--dask", metavar="ADDRESS|local[:N]",
+    help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "
+         "processes here (N: --workers). Needs the cluster extra.", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -155,6 +159,7 @@ class RunOpts:
     model: str
     include: list[str] | None
     workers: int | None
+    dask: str | None
     cache_dir: Path | None
     no_cache: bool
     quiet: bool
@@ -163,8 +168,8 @@ class RunOpts:
 # The options every extracting command takes, in the order --help lists them.
 _RUN_OPTIONS: list[tuple[str, Any, Any]] = [
     ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
-    ("workers", WorkersOpt, None), ("cache_dir", CacheDirOpt, None), ("no_cache", NoCacheOpt, False),
-    ("quiet", QuietOpt, False),
+    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("cache_dir", CacheDirOpt, None),
+    ("no_cache", NoCacheOpt, False), ("quiet", QuietOpt, False),
 ]
 
 
@@ -210,7 +215,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
 
     opts = ExtractOptions(rules_dirs=tuple(ro.rules or ()), model=ro.model,
                           include=tuple(ro.include) if ro.include else DEFAULT_INCLUDE,
-                          workers=ro.workers or default_workers(),
+                          workers=ro.workers or default_workers(), dask=ro.dask,
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
     _check_paths(paths)

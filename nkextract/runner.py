@@ -41,6 +41,7 @@ class ExtractOptions:
     workers: int = 1
     cache_dir: Path | None = None  # None: no cache
     max_bytes: int = DEFAULT_MAX_BYTES
+    dask: str | None = None  # a Dask scheduler address or local[:N]: run on that cluster (cluster.py)
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -85,9 +86,11 @@ def _watch_parent(pid: int) -> None:
     threading.Thread(target=watch, name="nkextract-parent-watch", daemon=True).start()
 
 
-def _run_task(pack: list[Chunk]) -> list[list[dict[str, Any]]]:
-    """Claims (as dicts) of each chunk in a pack."""
-    return [[c.to_dict(with_mentions=False) for c in claims] for claims in _EXTRACTOR.extract_chunks(pack)]
+def _run_task(pack: list[Chunk], extractor: Any = None) -> list[list[dict[str, Any]]]:
+    """Claims (as dicts) of each chunk in a pack, by this process's extractor unless given one
+    (a Dask worker holds one per run in its plugin)."""
+    chunks = (extractor or _EXTRACTOR).extract_chunks(pack)
+    return [[c.to_dict(with_mentions=False) for c in claims] for claims in chunks]
 
 
 def default_workers() -> int:
@@ -159,9 +162,15 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
         result.warnings.append(cache.problem)
     items = list(discover(paths, opts.include))
     total = len(items)
-    mapper = _Mapper(opts, model, rules)
+    mapper: Any = None
     try:
-        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors)):
+        if opts.dask:
+            from .cluster import DaskMapper
+
+            mapper = DaskMapper(opts.dask, opts, model, rules)
+        else:
+            mapper = _Mapper(opts, model, rules)
+        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors), mapper.batch_chars):
             outputs = mapper.map([t for j in batch for t in j.tasks])
             for job in batch:
                 if job.cached is not None:
@@ -178,20 +187,21 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                 if progress is not None:
                     progress(result.files + len(result.errors), total)
     finally:
-        mapper.close()
+        if mapper is not None:
+            mapper.close()
         cache.close()
     if progress is not None:
         progress(total, total)
     return result
 
 
-def _batches(jobs: Iterable[_Job]) -> Iterator[list[_Job]]:
+def _batches(jobs: Iterable[_Job], limit: int) -> Iterator[list[_Job]]:
     batch: list[_Job] = []
     size = 0
     for job in jobs:
         batch.append(job)
         size += sum(len(t.text) for t in job.tasks)
-        if size >= BATCH_CHARS:
+        if size >= limit:
             yield batch
             batch, size = [], 0
     if batch:
@@ -225,6 +235,11 @@ class _Mapper:
         self.rules = rules
         self.pool: Any = None
         self.local = False
+
+    @property
+    def batch_chars(self) -> int:
+        """Text per round: enough for this machine's cores (a cluster needs more)."""
+        return BATCH_CHARS
 
     def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]]]:
         """Claim dicts of each task, in order (chunks are sent in packs of ~PACK_CHARS)."""

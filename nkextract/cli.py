@@ -38,6 +38,7 @@ class Fmt(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     md = "md"
+    sqlite = "sqlite"
 
 
 # --- shared options (defined once) -----------------------------------------------------
@@ -95,12 +96,15 @@ def _stderr_console() -> Any:
 
 def _pick_format(fmt: Fmt | None, out: Path | None, allowed: Sequence[Fmt]) -> Fmt:
     if fmt is None and out is not None:
-        by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md}
+        by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md,
+                     ".db": Fmt.sqlite, ".sqlite": Fmt.sqlite, ".sqlite3": Fmt.sqlite}
         fmt = by_suffix.get(out.suffix.lower(), Fmt.json)
     if fmt is None:
         fmt = Fmt.table if sys.stdout.isatty() else Fmt.json
     if fmt not in allowed:
         raise NkError(f"--format {fmt.value} is not available here (choose: {', '.join(f.value for f in allowed)})")
+    if fmt is Fmt.sqlite and out is None:
+        raise NkError("--format sqlite writes a database file: give --out FILE")
     return fmt
 
 
@@ -119,6 +123,21 @@ def _output(out: Path | None) -> Iterator[TextIO]:
             yield f
     except OSError as e:
         raise NkError(f"cannot write {out or 'standard output'}: {e.strerror or e}") from None
+
+
+@contextmanager
+def _database(out: Path | None) -> Iterator[Any]:
+    """A claims database written atomically to ``out``; a failed write is one line and exit 2."""
+    import sqlite3
+
+    from .claimsdb import create
+
+    assert out is not None, "_pick_format asks for --out with --format sqlite"
+    try:
+        with create(out) as db:
+            yield db
+    except (OSError, sqlite3.Error) as e:
+        raise NkError(f"cannot write {out}: {getattr(e, 'strerror', None) or e}") from None
 
 
 def _progress(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -273,6 +292,9 @@ def extract(
                 writer = RecordWriter(stream, f.value, columns)
                 result = _extract(paths, ro, sink=writer.write)
                 writer.close()
+        elif f is Fmt.sqlite:
+            with _database(out) as db:
+                result = _extract(paths, ro, sink=db.add_claims)
         else:
             result = _extract(paths, ro)
             rows = result.records
@@ -350,7 +372,8 @@ def conflicts(
     min_sources: Annotated[int, typer.Option("--min-sources", min=1,
                                              help="Hide groups backed by fewer independent sources.")] = 2,
     from_claims: Annotated[Optional[Path], typer.Option("--from-claims",
-                                                        help="Read claims written by 'extract' (JSON/JSONL).")] = None,
+                                                        help="Read claims written by 'extract' (JSON, JSONL "
+                                                             "or SQLite).")] = None,
     fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
                                                    help="Exit 1 when a conflict or inconsistency is found.")] = False,
     fmt: FormatOpt = None,
@@ -366,7 +389,7 @@ def conflicts(
         from .dedupe import dedupe
         from .export import to_csv, to_json, to_jsonl, to_markdown
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md, Fmt.sqlite])
         claims, result = _claims_for(paths or [], from_claims, ro)
         merged = dedupe(claims)
         groups = [g for g in group_claims(merged, tolerance) if g.sources >= min_sources]
@@ -386,6 +409,10 @@ def conflicts(
             _emit(to_json(shown), out)
         elif f is Fmt.jsonl:
             _emit(to_jsonl(shown), out)
+        elif f is Fmt.sqlite:
+            with _database(out) as db:  # every claim, so the file can be read back with --from-claims
+                db.add_claims(c.to_dict() for c in merged)
+                db.add_groups(shown)
         else:
             rows, cols = _rows_for_groups(shown)
             _emit(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)

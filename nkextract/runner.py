@@ -286,7 +286,25 @@ def _model_version(model: str) -> str:
 
 
 def load_claims_file(path: Path) -> list[Claim]:
-    """Read claims that ``extract`` wrote (a JSON array or JSONL), so a corpus is parsed once."""
+    """Read claims that ``extract`` wrote (a JSON array, JSONL or a SQLite database), so a
+    corpus is parsed once."""
+    from .claimsdb import is_database, read_claims
+    from .errors import UsageError
+
+    records = list(enumerate(read_claims(path), 1)) if is_database(path) else _json_records(path)
+    claims = []
+    for n, rec in records:
+        if not isinstance(rec, dict):
+            raise UsageError(f"{path}: record {n} is not a claim object")
+        try:
+            claims.append(Claim.from_dict(rec))
+        except (TypeError, ValueError) as e:
+            raise UsageError(f"{path}: record {n}: {e}") from None
+    return claims
+
+
+def _json_records(path: Path) -> list[tuple[int, object]]:
+    """(number, record) of a JSON array or JSONL file; bad JSON is a UsageError naming the line."""
     import json
 
     from .errors import UsageError
@@ -317,12 +335,4 @@ def load_claims_file(path: Path) -> list[Claim]:
         raise UsageError(f"{path}: invalid JSON in claims file: {e}") from None
     except RecursionError:
         raise UsageError(f"{path}: invalid JSON in claims file: nested too deeply") from None
-    claims = []
-    for n, rec in records:
-        if not isinstance(rec, dict):
-            raise UsageError(f"{path}: record {n} is not a claim object")
-        try:
-            claims.append(Claim.from_dict(rec))
-        except (TypeError, ValueError) as e:
-            raise UsageError(f"{path}: record {n}: {e}") from None
-    return claims
+    return records

@@ -3,8 +3,8 @@
 Tables (created when the command has such records):
 
 - ``claims``: one row per claim, in output order (``seq``); every record field is a column,
-  lists and dicts as JSON text (declared ``JSON``); ``id`` is unique; indexes on
-  ``source``, ``unit``, ``measure`` and ``holder`` (those that exist);
+  lists and dicts as JSON text (declared ``JSON``), booleans as 0/1; ``id`` is unique;
+  indexes on ``source``, ``unit``, ``measure`` and ``holder`` (those that exist);
 - ``claims_fts``: FTS5 over ``claims.sentence`` (external content: no second copy of the
   text, so ``datasette`` offers search on ``claims`` directly);
 - ``mentions``: each claim's ``mentions`` (``conflicts``: every place a merged claim is
@@ -54,8 +54,8 @@ def _q(name: str) -> str:
 
 
 def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
+    # bool too: SQLite has no boolean, and duckdb reads a column declared BOOLEAN as VARCHAR
+    # and then rejects the 0/1 integers in it
     if isinstance(v, int):
         return "integer"
     if isinstance(v, float):
@@ -69,11 +69,9 @@ def _declared(kinds: set[str]) -> str:
     """The SQL type that holds every kind of value a column had (TEXT for none or a mix)."""
     if not kinds:
         return "TEXT"
-    if kinds == {"bool"}:
-        return "BOOLEAN"
-    if kinds <= {"bool", "integer"}:
+    if kinds == {"integer"}:
         return "INTEGER"
-    if kinds <= {"bool", "integer", "real"}:
+    if kinds <= {"integer", "real"}:
         return "REAL"
     if len(kinds) == 1:
         return {"text": "TEXT", "json": "JSON"}[next(iter(kinds))]
@@ -85,8 +83,6 @@ def _cell(v: Any) -> Any:
         return _dumps(v)
     if isinstance(v, float) and not math.isfinite(v):
         return None  # as in JSON output: a non-finite bound is unknown
-    if isinstance(v, bool):
-        return int(v)
     return v
 
 
@@ -236,17 +232,16 @@ def read_claims(path: Path) -> list[dict[str, Any]]:
 
 
 def _rows(con: sqlite3.Connection, table: str, order: str) -> list[dict[str, Any]]:
-    """Rows as dicts, JSON and BOOLEAN columns decoded back to what the records held."""
+    """Rows as dicts, JSON columns decoded back to the lists and dicts the records held."""
     types = {name: decl.upper() for _, name, decl, *_ in con.execute(f"PRAGMA table_info({_q(table)})")}
     cur = con.execute(f"SELECT * FROM {_q(table)} ORDER BY {order}")
     names = [d[0] for d in cur.description]
-    decode = {n: json.loads for n in names if types.get(n) == "JSON"}
-    decode.update({n: bool for n in names if types.get(n) == "BOOLEAN"})
+    decode = [n for n in names if types.get(n) == "JSON"]
     out = []
     for row in cur:
         rec = dict(zip(names, row))
-        for n, f in decode.items():
+        for n in decode:
             if rec[n] is not None:
-                rec[n] = f(rec[n])
+                rec[n] = json.loads(rec[n])
         out.append(rec)
     return out

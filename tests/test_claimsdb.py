@@ -136,7 +136,7 @@ def test_columns_come_from_the_records(tmp_path: Path) -> None:
     con = sqlite3.connect(path)
     cols = _columns(con, "claims")
     assert (cols["low"], cols["holder"], cols["scope"], cols["frame"], cols["flag"], cols["period_grain"]) == \
-        ("REAL", "TEXT", "JSON", "JSON", "BOOLEAN", "TEXT")
+        ("REAL", "TEXT", "JSON", "JSON", "INTEGER", "TEXT")
     assert {"measure", "holder"} <= _indexed(con, "claims")
     assert con.execute("SELECT low FROM claims WHERE id = 'c'").fetchone() == (None,)  # not a number
     assert _columns(con, "groups") == {"seq": "INTEGER", "id": "TEXT", "verdict": "TEXT", "confidence": "REAL",

@@ -24,11 +24,14 @@ import re
 import uuid
 from collections import deque
 from concurrent.futures import CancelledError
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import NkError, UsageError
 from .extract import Chunk
 from .rules import Rules
+
+if TYPE_CHECKING:
+    from .runner import ExtractOptions
 
 EXTRA_HINT = "pip install 'nkextract[cluster]'"
 # How long a scheduler may have no worker before the run gives up (a typo'd address of a
@@ -53,7 +56,7 @@ def local_workers(spec: str, default: int) -> int | None:
 class DaskMapper:
     """The interface of runner._Mapper (``map``, ``batch_chars``, ``close``) on a Dask cluster."""
 
-    def __init__(self, spec: str, opts: Any, model: str, rules: Rules) -> None:
+    def __init__(self, spec: str, opts: ExtractOptions, model: str, rules: Rules) -> None:
         try:
             import distributed
         except ImportError as e:
@@ -66,7 +69,7 @@ class DaskMapper:
         self.plugin = ""
         self.pending: deque[Any] = deque()
         try:
-            self.client = self._connect(distributed, spec, n_local)
+            self._connect(distributed, spec, n_local)
             name = f"nkextract-{uuid.uuid4().hex}"
             self.client.register_plugin(ExtractorPlugin(rules, model, versions(model)), name=name)
             self.plugin = name
@@ -79,7 +82,8 @@ class DaskMapper:
         # a round must hold a few packs for every worker, or most of a big cluster idles
         self.batch_chars = max(BATCH_CHARS, 4 * PACK_CHARS * workers)
 
-    def _connect(self, distributed: Any, spec: str, n_local: int | None) -> Any:
+    def _connect(self, distributed: Any, spec: str, n_local: int | None) -> None:
+        """Start a LocalCluster of ``n_local`` workers, or join the scheduler at ``spec``."""
         if n_local is not None:
             # one thread per worker: spaCy holds the GIL, so a core needs a process.  No
             # dashboard, and the scheduler's HTTP routes on a free port: another cluster on
@@ -88,7 +92,8 @@ class DaskMapper:
                 n_workers=n_local, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR)
-            return distributed.Client(self.cluster, set_as_default=False)
+            self.client = distributed.Client(self.cluster, set_as_default=False)
+            return
         from distributed.comm import resolve_address
 
         try:
@@ -99,15 +104,13 @@ class DaskMapper:
         except OSError as e:
             raise UsageError(f"cannot reach the Dask scheduler at {spec}: {_first_line(e)}") from None
         try:
-            client = distributed.Client(spec, set_as_default=False)
+            self.client = distributed.Client(spec, set_as_default=False)
         except OSError as e:
             raise UsageError(f"cannot reach the Dask scheduler at {spec}: {_first_line(e)}") from None
-        self.client = client
         try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+            self.client.wait_for_workers(1, timeout=WORKER_WAIT_S)
         except TimeoutError:
             raise UsageError(f"no Dask worker joined the scheduler at {spec} within {WORKER_WAIT_S} s") from None
-        return client
 
     def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]]]:
         """Claim dicts of each task, in order; every pack of the round is submitted at once."""

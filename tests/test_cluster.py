@@ -184,6 +184,16 @@ def test_unreachable_scheduler_is_a_usage_error() -> None:
     _check_one_error_line(r, "cannot reach the Dask scheduler at tcp://127.0.0.1:1")
 
 
+def test_scheduler_without_workers_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkextract import cluster as cluster_mod
+
+    monkeypatch.setattr(cluster_mod, "WORKER_WAIT_S", 1)
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as empty:
+        r = run("extract", CORPUS, "--model", "blank", "--no-cache", "--dask", empty.scheduler_address)
+    _check_one_error_line(r, "no Dask worker joined the scheduler", "within 1 s")
+
+
 def test_dask_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
     r = run("extract", CORPUS, "--model", "blank", "--no-cache", "--dask", "local:2")

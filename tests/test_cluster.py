@@ -19,7 +19,7 @@ import distributed
 import pytest
 from typer.testing import CliRunner
 
-from nkextract import dask_worker, runner
+from nkextract import __version__, dask_worker, runner
 from nkextract.cli import app
 from nkextract.errors import UsageError
 from nkextract.runner import ExtractOptions, extract_paths
@@ -152,7 +152,7 @@ def test_worker_with_another_version_is_a_usage_error(scheduler: str, monkeypatc
     # the client expects other versions than the workers (separate processes) really have
     monkeypatch.setattr(dask_worker, "versions", lambda model: {"nkextract": "9.9.9", "model": "x 0"})
     r = run("extract", CORPUS, "--model", "blank", "--no-cache", "-f", "json", "--dask", scheduler)
-    _check_one_error_line(r, "has nkextract 0.1.0, this machine 9.9.9", "same nkextract and model")
+    _check_one_error_line(r, f"has nkextract {__version__}, this machine 9.9.9", "same nkextract and model")
     assert r.stdout == ""
 
 

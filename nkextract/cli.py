@@ -43,6 +43,7 @@ class Fmt(str, Enum):
     csv = "csv"
     md = "md"
     html = "html"
+    sqlite = "sqlite"
 
 
 # --- shared options (defined once) -----------------------------------------------------
@@ -67,6 +68,10 @@ WorkersOpt = Annotated[Optional[int], typer.Option(
 CacheDirOpt = Annotated[Optional[Path], typer.Option(
     "--cache-dir", help="Cache folder (default: the user cache dir).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DaskOpt = Annotated[Optional[str], typer.Option(
+    "--dask", metavar="ADDRESS|local[:N]",
+    help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "
+         "processes here (N: --workers). Needs the cluster extra.", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -97,12 +102,14 @@ def _stderr_console() -> Any:
 def _pick_format(fmt: Fmt | None, out: Path | None, allowed: Sequence[Fmt]) -> Fmt:
     if fmt is None and out is not None:
         by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md,
-                     ".html": Fmt.html}
+                     ".html": Fmt.html, ".db": Fmt.sqlite, ".sqlite": Fmt.sqlite, ".sqlite3": Fmt.sqlite}
         fmt = by_suffix.get(out.suffix.lower(), Fmt.json)
     if fmt is None:
         fmt = Fmt.table if sys.stdout.isatty() else Fmt.json
     if fmt not in allowed:
         raise NkError(f"--format {fmt.value} is not available here (choose: {', '.join(f.value for f in allowed)})")
+    if fmt is Fmt.sqlite and out is None:
+        raise NkError("--format sqlite writes a database file: give --out FILE")
     return fmt
 
 
@@ -121,6 +128,21 @@ def _output(out: Path | None) -> Iterator[TextIO]:
             yield f
     except OSError as e:
         raise NkError(f"cannot write {out or 'standard output'}: {e.strerror or e}") from None
+
+
+@contextmanager
+def _database(out: Path | None) -> Iterator[Any]:
+    """A claims database written atomically to ``out``; a failed write is one line and exit 2."""
+    import sqlite3
+
+    from .claimsdb import create
+
+    assert out is not None, "_pick_format asks for --out with --format sqlite"
+    try:
+        with create(out) as db:
+            yield db
+    except (OSError, sqlite3.Error) as e:
+        raise NkError(f"cannot write {out}: {getattr(e, 'strerror', None) or e}") from None
 
 
 def _progress(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -161,6 +183,7 @@ class RunOpts:
     model: str
     include: list[str] | None
     workers: int | None
+    dask: str | None
     cache_dir: Path | None
     no_cache: bool
     quiet: bool
@@ -169,8 +192,8 @@ class RunOpts:
 # The options every extracting command takes, in the order --help lists them.
 _RUN_OPTIONS: list[tuple[str, Any, Any]] = [
     ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
-    ("workers", WorkersOpt, None), ("cache_dir", CacheDirOpt, None), ("no_cache", NoCacheOpt, False),
-    ("quiet", QuietOpt, False),
+    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("cache_dir", CacheDirOpt, None),
+    ("no_cache", NoCacheOpt, False), ("quiet", QuietOpt, False),
 ]
 
 
@@ -216,7 +239,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
 
     opts = ExtractOptions(rules_dirs=tuple(ro.rules or ()), model=ro.model,
                           include=tuple(ro.include) if ro.include else DEFAULT_INCLUDE,
-                          workers=ro.workers or default_workers(),
+                          workers=ro.workers or default_workers(), dask=ro.dask,
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
     _check_paths(paths)
@@ -274,6 +297,9 @@ def extract(
                 writer = RecordWriter(stream, f.value, columns)
                 result = _extract(paths, ro, sink=writer.write)
                 writer.close()
+        elif f is Fmt.sqlite:
+            with _database(out) as db:
+                result = _extract(paths, ro, sink=db.add_claims)
         else:
             result = _extract(paths, ro)
             rows = result.records
@@ -298,7 +324,7 @@ MinConfidenceOpt = Annotated[float, typer.Option(
     "--min-confidence", min=0.0, max=1.0,
     help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")]
 FromClaimsOpt = Annotated[Optional[Path], typer.Option("--from-claims",
-                                                       help="Read claims written by 'extract' (JSON/JSONL).")]
+                                                       help="Read claims written by 'extract' (JSON, JSONL or SQLite).")]
 OptPathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
                                                              show_default=False)]
 
@@ -386,7 +412,7 @@ def conflicts(
         from .conflicts import default_report
         from .export import to_csv, to_json, to_jsonl, to_markdown
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md])
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md, Fmt.sqlite])
         claims, result = _claims_for(paths or [], from_claims, ro)
         merged, groups = _judged_groups(claims, tolerance, min_sources, ro)
         severe = default_report(groups, min_confidence)
@@ -405,6 +431,10 @@ def conflicts(
             _emit(to_json(shown), out)
         elif f is Fmt.jsonl:
             _emit(to_jsonl(shown), out)
+        elif f is Fmt.sqlite:
+            with _database(out) as db:  # every claim, so the file can be read back with --from-claims
+                db.add_claims(c.to_dict() for c in merged)
+                db.add_groups(shown)
         else:
             rows, cols = _rows_for_groups(shown)
             _emit(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)

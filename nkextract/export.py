@@ -114,10 +114,8 @@ def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 @contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
     """Standard output, or a temp file in ``path``'s folder renamed over it when the block
-    ends without error: never a half-written export.
+    ends without error (:func:`atomic_path`): never a half-written export.
 
-    On any failure the old file is left as it was and the temp file is removed.  The new
-    file gets the old one's permissions (or the umask's default), not mkstemp's 0600.
     Lone surrogates (from undecodable names) are written as ``\\udcxx`` escapes rather
     than failing the whole export.
     """
@@ -125,15 +123,31 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            yield f
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """An empty temp file in ``path``'s folder for the block to write (a text export, a
+    SQLite database), synced and renamed over ``path`` when the block ends without error.
+
+    On any failure the old file is left as it was and the temp file is removed.  The new
+    file gets the old one's permissions (or the umask's default), not mkstemp's 0600.
+    """
     path = Path(path)
     d = path.parent if str(path.parent) else Path(".")
     mode = _target_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=d)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
+        yield Path(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

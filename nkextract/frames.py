@@ -72,7 +72,7 @@ class FrameRules:
         self.flows = frozenset(m.key for m in self.measures if m.flow)
         self.known = frozenset(m.key for m in self.measures)
         phrases = sorted({w for w in self.noun_measure if " " in w} | {w for w in self.verb_measure if " " in w},
-                         key=len, reverse=True)
+                         key=lambda p: (-len(p), p))
         self.phrase_re = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") \
             if phrases else re.compile(r"(?!x)x")
         mo = fr.get("modality", {})
@@ -150,7 +150,7 @@ def _clean_name(text: str) -> str:
 
 
 def _phrases(words: Iterable[str]) -> list[tuple[str, ...]]:
-    return sorted({tuple(w.lower().split()) for w in words if w.strip()}, key=len, reverse=True)
+    return sorted({tuple(w.lower().split()) for w in words if w.strip()}, key=lambda p: (-len(p), p))
 
 
 @dataclass

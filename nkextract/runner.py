@@ -42,6 +42,7 @@ class ExtractOptions:
     workers: int = 1
     cache_dir: Path | None = None  # None: no cache
     max_bytes: int = DEFAULT_MAX_BYTES
+    dask: str | None = None  # a Dask scheduler address or local[:N]: run on that cluster (cluster.py)
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -86,9 +87,11 @@ def _watch_parent(pid: int) -> None:
     threading.Thread(target=watch, name="nkextract-parent-watch", daemon=True).start()
 
 
-def _run_task(pack: list[Chunk]) -> list[list[dict[str, Any]]]:
-    """Claims (as dicts) of each chunk in a pack."""
-    return [[c.to_dict(with_mentions=False) for c in claims] for claims in _EXTRACTOR.extract_chunks(pack)]
+def _run_task(pack: list[Chunk], extractor: Any = None) -> list[list[dict[str, Any]]]:
+    """Claims (as dicts) of each chunk in a pack, by this process's extractor unless given one
+    (a Dask worker holds one per run in its plugin)."""
+    chunks = (extractor or _EXTRACTOR).extract_chunks(pack)
+    return [[c.to_dict(with_mentions=False) for c in claims] for claims in chunks]
 
 
 def default_workers() -> int:
@@ -158,9 +161,15 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
         result.warnings.append(cache.problem)
     items = list(discover(paths, opts.include))
     total = len(items)
-    mapper = _Mapper(opts, model, rules)
+    mapper: Any = None
     try:
-        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors)):
+        if opts.dask:
+            from .cluster import DaskMapper
+
+            mapper = DaskMapper(opts.dask, opts, model, rules)
+        else:
+            mapper = _Mapper(opts, model, rules)
+        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors), mapper.batch_chars):
             outputs = mapper.map([t for j in batch for t in j.tasks])
             for job in batch:
                 if job.cached is not None:
@@ -177,20 +186,21 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                 if progress is not None:
                     progress(result.files + len(result.errors), total)
     finally:
-        mapper.close()
+        if mapper is not None:
+            mapper.close()
         cache.close()
     if progress is not None:
         progress(total, total)
     return result
 
 
-def _batches(jobs: Iterable[_Job]) -> Iterator[list[_Job]]:
+def _batches(jobs: Iterable[_Job], limit: int) -> Iterator[list[_Job]]:
     batch: list[_Job] = []
     size = 0
     for job in jobs:
         batch.append(job)
         size += sum(len(t.text) for t in job.tasks)
-        if size >= BATCH_CHARS:
+        if size >= limit:
             yield batch
             batch, size = [], 0
     if batch:
@@ -224,6 +234,11 @@ class _Mapper:
         self.rules = rules
         self.pool: Any = None
         self.local = False
+
+    @property
+    def batch_chars(self) -> int:
+        """Text per round: enough for this machine's cores (a cluster needs more)."""
+        return BATCH_CHARS
 
     def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]]]:
         """Claim dicts of each task, in order (chunks are sent in packs of ~PACK_CHARS)."""
@@ -270,7 +285,25 @@ def _model_version(model: str) -> str:
 
 
 def load_claims_file(path: Path) -> list[Claim]:
-    """Read claims that ``extract`` wrote (a JSON array or JSONL), so a corpus is parsed once."""
+    """Read claims that ``extract`` wrote (a JSON array, JSONL or a SQLite database), so a
+    corpus is parsed once."""
+    from .claimsdb import is_database, read_claims
+    from .errors import UsageError
+
+    records = list(enumerate(read_claims(path), 1)) if is_database(path) else _json_records(path)
+    claims = []
+    for n, rec in records:
+        if not isinstance(rec, dict):
+            raise UsageError(f"{path}: record {n} is not a claim object")
+        try:
+            claims.append(Claim.from_dict(rec))
+        except (TypeError, ValueError) as e:
+            raise UsageError(f"{path}: record {n}: {e}") from None
+    return claims
+
+
+def _json_records(path: Path) -> list[tuple[int, object]]:
+    """(number, record) of a JSON array or JSONL file; bad JSON is a UsageError naming the line."""
     import json
 
     from .errors import UsageError
@@ -301,12 +334,4 @@ def load_claims_file(path: Path) -> list[Claim]:
         raise UsageError(f"{path}: invalid JSON in claims file: {e}") from None
     except RecursionError:
         raise UsageError(f"{path}: invalid JSON in claims file: nested too deeply") from None
-    claims = []
-    for n, rec in records:
-        if not isinstance(rec, dict):
-            raise UsageError(f"{path}: record {n} is not a claim object")
-        try:
-            claims.append(Claim.from_dict(rec))
-        except (TypeError, ValueError) as e:
-            raise UsageError(f"{path}: record {n}: {e}") from None
-    return claims
+    return records

@@ -68,6 +68,10 @@ WorkersOpt = Annotated[Optional[int], typer.Option(
 CacheDirOpt = Annotated[Optional[Path], typer.Option(
     "--cache-dir", help="Cache folder (default: the user cache dir).", show_default=False)]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DatesOpt = Annotated[Optional[Path], typer.Option(
+    "--dates", metavar="FILE",
+    help="CSV of path,date rows: each document's date (else a date line in the file; never its mtime).",
+    show_default=False)]
 DaskOpt = Annotated[Optional[str], typer.Option(
     "--dask", metavar="ADDRESS|local[:N]",
     help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "
@@ -184,6 +188,7 @@ class RunOpts:
     include: list[str] | None
     workers: int | None
     dask: str | None
+    dates: Path | None
     cache_dir: Path | None
     no_cache: bool
     quiet: bool
@@ -192,7 +197,7 @@ class RunOpts:
 # The options every extracting command takes, in the order --help lists them.
 _RUN_OPTIONS: list[tuple[str, Any, Any]] = [
     ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
-    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("cache_dir", CacheDirOpt, None),
+    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("dates", DatesOpt, None), ("cache_dir", CacheDirOpt, None),
     ("no_cache", NoCacheOpt, False), ("quiet", QuietOpt, False),
 ]
 
@@ -239,7 +244,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
 
     opts = ExtractOptions(rules_dirs=tuple(ro.rules or ()), model=ro.model,
                           include=tuple(ro.include) if ro.include else DEFAULT_INCLUDE,
-                          workers=ro.workers or default_workers(), dask=ro.dask,
+                          workers=ro.workers or default_workers(), dask=ro.dask, dates=ro.dates,
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
     _check_paths(paths)
@@ -421,7 +426,7 @@ def conflicts(
             from .render import group_view, groups_summary
 
             items: list[Any] = [groups_summary([g.to_dict() for g in groups], result.files,
-                                               len(claims), len(claims) - len(merged)), ""]
+                                               len(claims), len(claims) - len(merged), shown), ""]
             for n, g in enumerate(shown, 1):
                 items.extend(group_view(n, g))
             if not shown:

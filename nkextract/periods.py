@@ -23,6 +23,8 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
+
 from .rules import Rules
 
 GRAINS = ("day", "week", "month", "quarter", "half", "year", "span", "cumulative")
@@ -109,6 +111,9 @@ def parse_date(text: str) -> date | None:
     and "December 2017" / "2017" (first day of the month / year).
     """
     t = " ".join(text.replace(",", " ").replace(".", " ").split()).lower()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", t)
+    if m:
+        return _day(int(m.group(1)), int(m.group(2)), 1)
     m = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[t ].*)?", t)
     if m:
         return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -400,6 +405,46 @@ def _nogroups(rx: str, prefix: str) -> str:
     """The date pattern again with its group names prefixed (a regex names a group once)."""
     return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{prefix}_{m.group(1)}>", rx)
 
+
+
+def load_dates(path: Path) -> dict[str, Period]:
+    """Documents' dates from a CSV file of ``path,date`` rows (a header row is allowed):
+    resolved absolute paths (as written, and relative to the CSV's folder) -> the date as
+    a day, a month or a year.  A bad row is a one-line error naming the file and line."""
+    import csv
+
+    from .errors import UsageError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read dates file {path}: {getattr(e, 'strerror', None) or e}") from None
+    out: dict[str, Period] = {}
+    base = Path(path).resolve().parent
+    for n, row in enumerate(csv.reader(text.splitlines()), 1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        if len(row) != 2:
+            raise UsageError(f"{path}:{n}: expected 'path,date', got {len(row)} fields")
+        name, when = row[0].strip(), row[1].strip()
+        if n == 1 and name.lower() in ("path", "file", "source") and when.lower() == "date":
+            continue
+        day = parse_date(when)
+        if day is None or not name:
+            raise UsageError(f"{path}:{n}: cannot read the date {when!r} (use 2017-12-24, 24 December 2017, "
+                             f"December 2017 or 2017)")
+        if re.fullmatch(r"\d{4}", when):
+            grain = "year"
+        elif re.fullmatch(r"\d{4}-\d{2}|[A-Za-z]+\.?,?\s+\d{4}", when):
+            grain = "month"
+        else:
+            grain = "day"
+        period = (year_period(day.year, when, "document") if grain == "year"
+                  else month_period(day.year, day.month, when, "document") if grain == "month"
+                  else Period(day, day, "day", when, "document"))
+        for p in {Path(name).resolve(), (base / name).resolve()}:
+            out[str(p)] = period
+    return out
 
 
 def parse_key(key: str, grain: str | None) -> Period | None:

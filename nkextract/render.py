@@ -59,27 +59,32 @@ def short_source(source: str, width: int = 18) -> str:
 
 
 def claims_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Table:
-    """One line per claim where it fits: the phrase as written, its value, what and when."""
+    """One line per claim where it fits: the phrase as written, its value, and its frame:
+    what it measures, whose it is, for when, and whether it is an actual figure."""
     t = Table(title=title, box=None, pad_edge=False, padding=(0, 1), header_style="bold")
-    t.add_column("source", style="cyan", no_wrap=True, max_width=14)
-    t.add_column("as written", overflow="fold", max_width=26)
+    t.add_column("source", style="cyan", no_wrap=True, max_width=12)
+    t.add_column("as written", overflow="ellipsis", no_wrap=True, min_width=12, max_width=22)
     t.add_column("value", justify="right", style="bold", no_wrap=True)
-    t.add_column("subject", overflow="fold", ratio=1)
-    t.add_column("time", no_wrap=True)
-    t.add_column("said by", overflow="ellipsis", no_wrap=True, max_width=16, style="dim")
+    t.add_column("measure", overflow="fold", min_width=10, ratio=1)
+    t.add_column("holder", overflow="fold", min_width=9, ratio=1)
+    t.add_column("period", no_wrap=True, overflow="ellipsis", max_width=12)
+    t.add_column("modality", no_wrap=True, overflow="ellipsis", max_width=8, style="dim")
+    t.add_column("said by", overflow="ellipsis", no_wrap=True, max_width=12, style="dim")
     for c in rows:
         t.add_row(
-            short_source(c["source"], 14),
-            _quote(c["text"], 26),
+            short_source(c["source"], 12),
+            _quote(c["text"], 22),
             fmt_value(c["low"], c["high"], c["qualifier"], c["unit"]),
-            c["subject"] or "—",
-            "" if c["time"] is None else str(c["time"]),
+            c.get("measure") or c.get("subject") or "—",
+            c.get("holder") or "",
+            c.get("period") or ("" if c.get("time") is None else str(c["time"])),
+            "" if c.get("modality") in (None, "actual") else c["modality"],
             c["attribution"] or "",
         )
     return t
 
 
-VERDICT_STYLE = {"conflict": "bold red", "inconsistency": "bold magenta", "trend": "yellow",
+VERDICT_STYLE = {"conflict": "bold red", "inconsistency": "bold magenta", "forecast": "blue", "trend": "yellow",
                  "scope": "cyan", "agree": "green"}
 
 
@@ -104,14 +109,15 @@ def group_view(n: int, g: dict[str, Any], sides: dict[str, str] | None = None) -
     """
     style = VERDICT_STYLE.get(g["verdict"], "")
     head = Text(f" #{n:<3}", style="bold")
-    head.append(f"{g['verdict']:<13}", style=style)
+    head.append(f"{g['verdict']:<14}", style=style)
     sev = g.get("severity")
     head.append(f"×{sev:<5.1f}" if sev else " " * 6, style=style)
     subject = g["subject"] if len(g["subject"]) <= 56 else g["subject"][:55] + "…"
     head.append(f" {subject}", style="bold")
     n_src = g.get("sources")
-    head.append(f"   [{g['unit']}" + (f"; {n_src} source{'s' if n_src != 1 else ''}]" if n_src else "]"),
-                style="dim")
+    conf = g.get("confidence")
+    head.append(f"   [{g['unit']}" + (f"; {n_src} source{'s' if n_src != 1 else ''}" if n_src else "")
+                + (f"; {conf:.0%} sure" if conf is not None else "") + "]", style="dim")
     t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=False)
     t.add_column(width=4, justify="right", style="bold")
     t.add_column(justify="right", no_wrap=True, min_width=10)
@@ -130,14 +136,25 @@ def group_view(n: int, g: dict[str, Any], sides: dict[str, str] | None = None) -
     return [head, t, why, Text("")]
 
 
-def groups_summary(groups: Sequence[dict[str, Any]], n_sources: int, n_claims: int, n_merged: int) -> Text:
-    counts = {v: sum(1 for g in groups if g["verdict"] == v) for v in VERDICT_STYLE}
+def groups_summary(groups: Sequence[dict[str, Any]], n_sources: int, n_claims: int, n_merged: int,
+                   shown: Sequence[dict[str, Any]] | None = None) -> Text:
+    """The report's first line: what it lists, what it read, and what ``--all`` would add."""
+    shown = groups if shown is None else shown
+    counts = {v: sum(1 for g in shown if g["verdict"] == v) for v in VERDICT_STYLE}
     parts = [f"{counts['conflict']} conflict{'s' if counts['conflict'] != 1 else ''}",
              f"{counts['inconsistency']} inconsistenc{'ies' if counts['inconsistency'] != 1 else 'y'}"]
-    extra = [f"{counts[v]} {v}" for v in ("trend", "scope", "agree") if counts[v]]
+    extra = [f"{counts[v]} {v}" for v in ("forecast", "trend", "scope", "agree") if counts[v]]
     line = Text(" " + ", ".join(parts + extra), style="bold")
     line.append(f" · {n_sources} file{'s' if n_sources != 1 else ''}, {n_claims} claims, "
                 f"{n_merged} merged", style="dim")
+    ids = {g["id"] for g in shown if "id" in g}
+    hidden = [g for g in groups if g.get("id") not in ids]
+    if hidden:
+        by = {v: sum(1 for g in hidden if g["verdict"] == v) for v in VERDICT_STYLE}
+        unsure = by["conflict"] + by["inconsistency"]
+        words = ([f"{unsure} less sure disagreement{'s' if unsure != 1 else ''}"] if unsure else []) + \
+            [f"{by[v]} {v}" for v in ("forecast", "trend", "scope", "agree") if by[v]]
+        line.append(f"\n --all also shows {', '.join(words)}", style="dim")
     return line
 
 

@@ -43,6 +43,7 @@ class ExtractOptions:
     cache_dir: Path | None = None  # None: no cache
     max_bytes: int = DEFAULT_MAX_BYTES
     dask: str | None = None  # a Dask scheduler address or local[:N]: run on that cluster (cluster.py)
+    dates: Path | None = None  # a CSV of path,date: documents' dates given by the user (periods.load_dates)
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -110,8 +111,11 @@ class _Job:
 
 
 def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
-          max_bytes: int, errors: list[SourceError]) -> Iterator[_Job]:
-    """Read each file once, answer it from the cache or cut it into chunk tasks."""
+          max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None) -> Iterator[_Job]:
+    """Read each file once, answer it from the cache or cut it into chunk tasks.
+
+    A date from ``--dates`` (by the file's resolved path) is the document's date and part
+    of its cache key: the same text dated otherwise resolves "last year" otherwise."""
     from .extract import make_chunks
 
     for item in items:
@@ -122,12 +126,13 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
         if isinstance(doc, SourceError):
             errors.append(doc)
             continue
-        key = cache.key(doc.source, doc.sha256)
+        pub = dates.get(str(Path(item).resolve())) if dates else None
+        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else ""))
         hit = cache.get(key)
         if hit is not None:
             yield _Job(doc.source, key, [], hit)
             continue
-        yield _Job(doc.source, key, make_chunks(doc, extractor_rules), None)
+        yield _Job(doc.source, key, make_chunks(doc, extractor_rules, pub), None)
 
 
 # Text handed to workers per round: bounds memory on archives of any size while keeping
@@ -150,6 +155,7 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     """
     from .cache import Cache, run_key
     from .nlp import resolve_model
+    from .periods import load_dates
     from .rules import load_rules
 
     rules = load_rules(opts.rules_dirs)  # validate in the parent: errors surface once, early
@@ -169,7 +175,8 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
             mapper = DaskMapper(opts.dask, opts, model, rules)
         else:
             mapper = _Mapper(opts, model, rules)
-        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors), mapper.batch_chars):
+        dates = load_dates(opts.dates) if opts.dates is not None else None
+        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors, dates), mapper.batch_chars):
             outputs = mapper.map([t for j in batch for t in j.tasks])
             for job in batch:
                 if job.cached is not None:

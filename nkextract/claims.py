@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Sequence
 
 from .figures import Figure, FigureFinder, YearMention
-from .frames import (FrameRules, SentenceView, find_holder, find_measure, find_modality, find_running,
+from .frames import (FrameRules, SentenceView, ents_of, find_holder, find_measure, find_modality, find_running,
                      find_scope, measure_near, measure_words, path_up)
 from .periods import Period, PeriodFinder, PeriodMention
 from .quantities import Lexicon
@@ -211,7 +211,7 @@ class ClaimBuilder:
                     attribution=(self._attribution_parsed(doc, sent) if parsed else None)
                     or self._attribution_window(doc, sent),
                     years=[y for y in years if sent.start <= y.start < sent.end],
-                    gpes=[e for e in doc.ents if e.label_ in ("GPE", "LOC") and sent.start <= e.start < sent.end],
+                    gpes=[e for e in ents_of(doc) if e.label_ in ("GPE", "LOC") and sent.start <= e.start < sent.end],
                     prev=sents[k - 1].text if k > 0 else prev_text,
                     view=SentenceView.build(doc, sent, _lemma, _pos),
                     periods=[PeriodMention(m.start + sent.start_char, m.end + sent.start_char, m.period, m.kind)
@@ -570,7 +570,7 @@ class ClaimBuilder:
                 objs = [o for c in tok.children if c.lower_ == "to" for o in c.children if o.dep_ == "pobj"]
                 if objs:
                     return self._source_phrase(doc, objs[0])
-            ents = [e for e in doc.ents if tok.i + 2 <= e.start <= tok.i + 4]
+            ents = [e for e in ents_of(doc) if tok.i + 2 <= e.start <= tok.i + 4]
             if ents:
                 return self._entity_with_year(doc, ents[0])
         if not parsed:
@@ -618,10 +618,10 @@ class ClaimBuilder:
         toks = list(sent)
         for i, t in enumerate(toks[:-1]):
             if t.lower_ == "according" and toks[i + 1].lower_ == "to":
-                for e in doc.ents:
+                for e in ents_of(doc):
                     if e.start >= toks[i + 1].i + 1 and e.start <= toks[i + 1].i + 4 and e.label_ in ("ORG", "REPORT"):
                         return self._entity_with_year(doc, e)
-        ents = [e for e in doc.ents if e.label_ in ("ORG", "REPORT") and sent.start <= e.start < sent.end]
+        ents = [e for e in ents_of(doc) if e.label_ in ("ORG", "REPORT") and sent.start <= e.start < sent.end]
         for e in ents:
             nxt = doc[e.end:e.end + 3]
             if any(_lemma_in(t, self.att_verbs) for t in nxt if t.is_alpha):
@@ -642,7 +642,7 @@ class ClaimBuilder:
     def _source_phrase(self, doc: Any, head: Any) -> str:
         """A source's name: an entity from the rules inside the phrase, else the noun phrase."""
         lo, hi = head.left_edge.i, head.right_edge.i + 1
-        ents = [e for e in doc.ents if lo <= e.start < hi and e.label_ in ("REPORT", "ORG")]
+        ents = [e for e in ents_of(doc) if lo <= e.start < hi and e.label_ in ("REPORT", "ORG")]
         if ents:
             rep = [e for e in ents if e.label_ == "REPORT"]
             return self._entity_with_year(doc, (rep or ents)[0])

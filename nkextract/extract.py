@@ -160,8 +160,58 @@ def publication(text: str, rules: Rules) -> Period | None:
 # A segment longer than this (characters) is not prose: parsed without NER (Extractor._parse).
 LONG_SEGMENT = 3000
 
+
+# Words that may sit inside a name ("Department of State", "Bank of England").
+_NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "la", "'s", "’s", "-", "&"})
+
+
+def name_windows(doc: Any) -> list[tuple[int, int]]:
+    """Character spans of a parsed sentence where NER may find a name: each run of proper
+    nouns and capitalised words (glue words inside), one token of context either side."""
+    spans: list[tuple[int, int]] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        capital = t.tag_ in ("NNP", "NNPS") or (t.is_alpha and t.text[:1].isupper() and i > 0)
+        if not capital:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (doc[j].tag_ in ("NNP", "NNPS") or (doc[j].is_alpha and doc[j].text[:1].isupper())
+                         or (doc[j].lower_ in _NAME_GLUE and j + 1 < n and doc[j + 1].text[:1].isupper())):
+            j += 1
+        a, b = max(0, i - 1), min(n, j + 1)
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        i = j
+    return spans
+
+
+def add_entities(doc: Any, small: Any, windows: list[tuple[int, int]]) -> None:
+    """Map the entities NER found in ``small`` (the windows joined by " ; ") onto ``doc``;
+    an entity the rules already found there (or overlapping one) keeps the rules' label."""
+    starts, pos = [], 0
+    for a, b in windows:
+        starts.append((pos, a))
+        pos += (b - a) + 3
+    taken = {t for e in doc.ents for t in range(e.start, e.end)}
+    new = []
+    for e in small.ents:
+        k = max(idx for idx, (p, _) in enumerate(starts) if p <= e.start_char)
+        p, a = starts[k]
+        span = doc.char_span(a + e.start_char - p, a + e.end_char - p, label=e.label_, alignment_mode="contract")
+        if span is not None and len(span) and not any(t in taken for t in range(span.start, span.end)):
+            new.append(span)
+            taken.update(range(span.start, span.end))
+    if new:
+        doc.ents = sorted([*doc.ents, *new], key=lambda s: s.start)
+
 # The document's first characters: its title and lede, where its main subject is named.
-HEAD_CHARS = 1200
+HEAD_CHARS = 400
 
 
 def head_text(text: str) -> str:
@@ -245,11 +295,10 @@ class Extractor:
         jobs = [(k, seg) for k, piece in enumerate(pieces)
                 for seg in self.candidate_sentences(piece.text, piece.prev)]
         out: list[list[Claim]] = [[] for _ in pieces]
-        body: list[list[tuple[str, str]]] = [[] for _ in pieces]
+        body: list[list[tuple[str, str, float]]] = [[] for _ in pieces]
         nlp = self.pipe.nlp
         finder = self.builder.finder
         with _memory_zone(nlp):
-            heads = self._head_entities([p.head or p.text[:HEAD_CHARS] for p in pieces])
             # stage 1: tokenizer + figure rules; stage 2 parses only what holds a claim
             kept = []
             for k, seg in jobs:
@@ -258,10 +307,18 @@ class Extractor:
                 figures, years = found
                 if figures or (years and any(t.lower_ in finder.fact_words for t in doc)):
                     kept.append((k, seg, doc, found))
+            # a document's first lines name its subject; the part of them that holds a
+            # figure is parsed (with NER) anyway, so NER alone reads only what is before
+            first_kept = {}
+            for k, seg, _, _ in kept:
+                first_kept.setdefault(k, pieces[k].base + seg.start)
+            heads = self._head_entities([(p.head or p.text[:HEAD_CHARS])[:first_kept.get(k, HEAD_CHARS)]
+                                         for k, p in enumerate(pieces)])
             docs = self._parse([d for _, _, d, _ in kept])
             for (k, seg, _, found), sdoc in zip(kept, docs):
                 p = pieces[k]
-                body[k].extend((e.text, e.label_) for e in sdoc.ents)
+                lede = 2.0 if p.base + seg.start < HEAD_CHARS else 1.0
+                body[k].extend((e.text, e.label_, lede) for e in sdoc.ents)
                 out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
                                                  p.text[seg.start:seg.end], seg.at_line_start,
                                                  seg.prev_text, found))
@@ -270,34 +327,47 @@ class Extractor:
             finish_document(out[k], ctx)
         return out
 
-    def _parse(self, docs: list[Any]) -> Iterator[Any]:
-        """Parse the kept sentences in order.  A "sentence" longer than LONG_SEGMENT is not
-        prose (a flattened table, a run of numbers): it is parsed without NER, the
-        costliest part on such runs and of no use there (its figures have no holder to
-        find in a sentence that has no clause)."""
+    def _parse(self, docs: list[Any]) -> list[Any]:
+        """Parse the kept sentences (tagger, parser, entity rules), then let NER read the
+        names the tagger found.
+
+        NER costs more than the tagger and parser together (en_core_web_sm), and a
+        figure's holder is always a name: so NER reads, per sentence, only its runs of
+        proper nouns and capitalised words with a word of context either side ("the U.S.
+        Department of State estimates"), a fifth of the sentence's tokens; the labels it
+        gives are mapped back onto the sentence, where the rules' entities win any
+        overlap.  A "sentence" longer than LONG_SEGMENT (a flattened table, a run of
+        numbers) gets no NER: it has no clause, so no holder to find."""
         nlp = self.pipe.nlp
-        long_ = {i for i, d in enumerate(docs) if len(d.text) > LONG_SEGMENT}
-        if not long_ or "ner" not in nlp.pipe_names:
-            yield from nlp.pipe(docs, batch_size=self.batch_size)
-            return
+        if "ner" not in nlp.pipe_names:
+            return list(nlp.pipe(docs, batch_size=self.batch_size))
         with nlp.select_pipes(disable=["ner"]):
-            parsed_long = dict(zip(sorted(long_), nlp.pipe([docs[i] for i in sorted(long_)],
-                                                            batch_size=self.batch_size)))
-        short = nlp.pipe((d for i, d in enumerate(docs) if i not in long_), batch_size=self.batch_size)
-        for i in range(len(docs)):
-            yield parsed_long.pop(i) if i in long_ else next(short)
+            parsed = list(nlp.pipe(docs, batch_size=self.batch_size))
+        jobs = [(i, name_windows(d)) for i, d in enumerate(parsed) if len(d.text) <= LONG_SEGMENT]
+        jobs = [(i, w) for i, w in jobs if w]
+        ner = nlp.get_pipe("ner")
+        texts = [" ; ".join(parsed[i].text[a:b] for a, b in w) for i, w in jobs]
+        for (i, windows), small in zip(jobs, ner.pipe((nlp.make_doc(t) for t in texts), batch_size=self.batch_size)):
+            add_entities(parsed[i], small, windows)
+        return parsed
 
     def _head_entities(self, heads: list[str]) -> list[list[tuple[str, str, float]]]:
         """Entities of each document's first lines, with NER alone (no tagger or parser):
         the title's count three times, the lede's twice."""
         nlp = self.pipe.nlp
-        names = [n for n in ("ner", "nk_entities") if n in nlp.pipe_names]
         out = []
-        with nlp.select_pipes(enable=names):
-            for text, d in zip(heads, nlp.pipe((h.translate(SPACES) for h in heads), batch_size=64)):
-                title_end = text.find("\n", text.find(text.strip()[:1]) if text.strip() else 0)
-                title_end = len(text) if title_end < 0 else title_end
-                out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents])
+        with nlp.select_pipes(enable=[n for n in ("nk_entities",) if n in nlp.pipe_names]):
+            docs = list(nlp.pipe((h.translate(SPACES) for h in heads), batch_size=64))
+        if "ner" in nlp.pipe_names:  # NER reads only the capitalised runs, as in _parse
+            ner = nlp.get_pipe("ner")
+            jobs = [(d, w) for d in docs if (w := name_windows(d))]
+            small = ner.pipe((nlp.make_doc(" ; ".join(d.text[a:b] for a, b in w)) for d, w in jobs), batch_size=64)
+            for (d, w), s in zip(jobs, small):
+                add_entities(d, s, w)
+        for text, d in zip(heads, docs):
+            title_end = text.find("\n", text.find(text.strip()[:1]) if text.strip() else 0)
+            title_end = len(text) if title_end < 0 else title_end
+            out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents])
         return out
 
 

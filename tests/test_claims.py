@@ -35,7 +35,7 @@ def test_places_are_the_restricting_phrase(corpus_claims):
     assert set(abroad.scope) == {"Russia", "China", "Africa", "Middle East"}
     assert abroad.time == 2015
     russia = _claim(corpus_claims, F004, "approximately 30,000")
-    assert russia.scope == ["Russia"] and russia.attribution == "2018 C4ADS report" and russia.time == 2018
+    assert russia.scope == ["Russia"] and russia.attribution == "2018 C4ADS" and russia.time == 2018
     china = _claim(corpus_claims, F004, "approximately 94,200")
     # "DPRK workers": the DPRK is whose workers they are (the holder), China where they are
     assert china.scope == ["China"] and china.holder == "DPRK"

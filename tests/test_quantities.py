@@ -93,7 +93,9 @@ def _check_invariants(q: Quantity) -> None:
     if q.qualifier in ("exact", "approx"):
         assert q.low is not None and q.high is not None
     if q.unit is None:
-        assert q.kind in ("count", "rate")
+        assert q.kind in ("count", "rate", "rank", "change")
+    if q.kind == "ratio":
+        assert q.unit is not None and q.unit.split("/")[0] == "times"
 
 
 _NUMBERISH = st.one_of(

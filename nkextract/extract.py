@@ -193,9 +193,7 @@ class Extractor:
     def __init__(self, pipe: Pipeline, batch_size: int = 256) -> None:
         self.pipe = pipe
         self.builder = ClaimBuilder(pipe.rules, pipe.lex)
-        lex = pipe.lex
-        words = (lex.cardinals - lex.ignore_alone) | set(lex.words) - lex.ignore_alone | set(lex.vague)
-        self.candidate = candidate_regex(frozenset(words))
+        self.candidate = candidate_regex(pipe.lex.candidate_words())
         self.batch_size = batch_size
 
     def candidate_sentences(self, text: str, prev: str = "") -> list[Segment]:

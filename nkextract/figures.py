@@ -176,7 +176,8 @@ class _Atoms:
         if w in lex.multiplier_words or self._glued_fold(w):
             return i + 1  # "twice", "doubled", "ninefold"
         if w in _ARTICLES and i + 1 < n and words[i + 1] in lex.fraction_words \
-                and not (i + 2 < n and (words[i + 2] in lex.scales or words[i + 2] in lex.words)) \
+                and not (i + 2 < n and (words[i + 2] in lex.scales or words[i + 2] in lex.words
+                                        or words[i + 2] in _DASHES and i + 3 < n and words[i + 3] in lex.scales)) \
                 and not (words[i + 1] in lex.ordinal_words and self.v.rank_context.at(words, i + 2)):
             return i + 2  # "a third", "a quarter"; not "a half million", "a fifth straight year"
         j = i
@@ -341,6 +342,8 @@ def _not_a_claim(v: FigureVocab, words: Sequence[str], line_start: Sequence[bool
             return "furniture"
     if prev in ("[", "(") and nxt in ("]", ")") and len(figure) == 1:
         return "citation"
+    if figure[0].startswith("+") and _is_digit(nxt):
+        return "phone"  # "+44 20 7330 7500"
     if nxt in (":",) and end + 1 < len(words) and _is_digit(words[end + 1]):
         return "clock"
     return _name_or_score(v, words, span)
@@ -401,7 +404,8 @@ def _reads_as_figure(v: FigureVocab, words: Sequence[str], span: _Span, q: Quant
         k = span.end
         return bool(v.compare.at(words, k) or v.ratio_refs.at(words, k) or v.periods.at(words, k)
                     or span.cue or v.leading.before(words, span.start) or span.rule == "qualified")
-    if figure[0] in _ARTICLES and len(figure) == 2 and figure[1] in lex.fraction_words:
+    core = figure[v.leading.at(words, span.start):]
+    if len(core) == 2 and core[0] in _ARTICLES and core[1] in lex.fraction_words:
         return bool(span.after or span.cue)  # "a third of", "cut by a third"; not "a third term"
     return True
 
@@ -516,6 +520,11 @@ class FigureFinder:
                 years.extend(YearMention(k, k + 1, int(words[k])) for k in range(span.start, span.end)
                              if lex.is_year(words[k]))
                 i = span.end
+                continue
+            if skip == "phone":
+                i = span.end
+                while i < n and _is_digit(words[i]):
+                    i += 1
                 continue
             if skip:
                 i = span.end

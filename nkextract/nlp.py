@@ -138,7 +138,7 @@ def customize_tokenizer(nlp: Language, lex: Lexicon) -> None:
         nlp.vocab, rules=special,
         prefix_search=compile_prefix_regex(_prefixes(nlp, codes)).search,
         suffix_search=compile_suffix_regex(_suffixes(nlp, lex, abbrevs, codes)).search,
-        infix_finditer=compile_infix_regex(_infixes(nlp, abbrevs, money)).finditer,
+        infix_finditer=compile_infix_regex(_infixes(nlp, lex, abbrevs, money)).finditer,
         token_match=re.compile(r"^[-−]?\d+(?:\.\d+)?[×x*]10(?:\^[-+−]?|[-−])\d+$").match,
         url_match=old.url_match,
     )
@@ -173,7 +173,7 @@ def _suffixes(nlp: Language, lex: Lexicon, abbrevs: list[str], codes: list[str])
     return [*reversed(ours), *(nlp.Defaults.suffixes or [])]
 
 
-def _infixes(nlp: Language, abbrevs: list[str], money: list[Any]) -> list[str]:
+def _infixes(nlp: Language, lex: Lexicon, abbrevs: list[str], money: list[Any]) -> list[str]:
     """spaCy's infixes, and dashes between figures ("12.8–13.0", "£81-£88bn",
     "$1.2bn-$2.3bn"), footnote marks ("million.2", "800,000[4]"), "fatalities—127,000",
     "20~100"."""
@@ -187,6 +187,9 @@ def _infixes(nlp: Language, abbrevs: list[str], money: list[Any]) -> list[str]:
     symbols = "".join(re.escape(s) for u in money for s in u.symbols if len(s) == 1 and not s.isalnum())
     if symbols:
         infixes.append(rf"(?<=[-–—‒])[{symbols}](?=[0-9])")
-    infixes += [r"(?<=[a-z])\.(?=[0-9])", r"(?<=[a-z])[—–](?=[0-9])", r"(?<=[0-9])\[",
+    scale_words = [s for s in lex.scales if s in lex.cardinals and s.isalpha()]
+    if scale_words:  # "5.0 million.2": a footnote mark, which frees the scale word
+        infixes.append(r"(?:" + "|".join(f"(?<={s})" for s in scale_words) + r")\.(?=[0-9])")
+    infixes += [r"(?<=[a-z])[—–](?=[0-9])", r"(?<=[0-9])\[",
                 r"(?<=[0-9])\.(?=\[)", r"(?<=[0-9])~(?=[0-9])"]
     return infixes

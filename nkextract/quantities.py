@@ -166,6 +166,30 @@ class PhraseIndex(Generic[V]):
         return any(self.at(toks, k) for k in range(max(0, lo), min(len(toks), hi)))
 
 
+def regex_alternation(words: Iterable[str]) -> str:
+    """A regex for exactly these words, written as a prefix tree ("t(?:hree|wo)").
+
+    Python's regex engine tries the branches of a flat alternation one by one at every
+    position; with the hundred-odd number words of the rules that made extraction's
+    pre-filter a tenth of the run.  A tree fails on the first letter instead.
+    """
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
 def _phrases(words: Iterable[str]) -> list[tuple[str, ...]]:
     return [tuple(tokenize(w)) for w in words if tokenize(w)]
 
@@ -197,6 +221,7 @@ class Lexicon:
         self.fraction_chars = {k: float(v) for k, v in fr.get("chars", {}).items()}
         self.slash_denominators = frozenset(float(d) for d in fr.get("slash_denominators", []))
         self.share_joiners = _longest_first(_phrases(fr.get("share_joiners", [])))
+        self.rank_context = [w.lower() for w in rules.context.get("ranks", {}).get("context_after", [])]
         o = n.get("ordinals", {})
         self.ordinal_suffixes = frozenset(w.lower() for w in o.get("suffixes", []))
         self.ordinal_words = {k.lower(): float(v) for k, v in o.get("words", {}).items()}
@@ -269,13 +294,28 @@ class Lexicon:
 
     def candidate_words(self) -> frozenset[str]:
         """Words that can make a sentence hold a figure without a digit: the cheap
-        pre-filter of extraction looks for these ("two-thirds of", "the fourth straight
-        year", "twice as many", "minus five")."""
+        pre-filter of extraction looks for these ("two-thirds of", "twice as many", "minus
+        five").  Ordinals are in :meth:`candidate_context`: "first" alone is no figure."""
         glued = {c + r for c in self.cardinals for r in self.ratio_words}  # "ninefold"
         return frozenset((self.cardinals | set(self.words) | set(self.vague) | set(self.fraction_words)
-                          | set(self.ordinal_words) | set(self.multiplier_words) | glued
-                          | set(self.fraction_chars) | self.negative_words)
-                         - (self.ignore_alone - set(self.fraction_words)))
+                          | set(self.multiplier_words) | glued | set(self.fraction_chars) | self.negative_words)
+                         - (self.ignore_alone - set(self.fraction_words)) - set(self.ordinal_words))
+
+    def candidate_context(self) -> str:
+        """A regex for ordinals in the pre-filter: a rank ("the fourth straight year",
+        "second-largest") or a fraction ("a third of").  Ordinal words alone ("first",
+        "second") are common and rarely figures; reading every sentence that has one cost a
+        tenth more tokenizing on news."""
+        ordinals = regex_alternation(self.ordinal_words)
+        context = regex_alternation(w.strip("-") for w in self.rank_context)
+        fractions = regex_alternation(set(self.fraction_words) & set(self.ordinal_words))
+        numerators = regex_alternation(self.cardinals | {"a", "an"})
+        parts = []
+        if ordinals and context:
+            parts.append(rf"\b(?:{ordinals})\W+(?:\w+\W+)?(?:{context})\b")
+        if fractions:
+            parts.append(rf"\b(?:{numerators})\W+(?:{fractions})\b")
+        return "|".join(parts)
 
 
 def _finite(x: float) -> bool:

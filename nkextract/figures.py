@@ -31,7 +31,6 @@ from .rules import Rules
 
 _ARTICLES = ("a", "an")
 _SLASH_RE_CHARS = "0123456789/"
-_BRACKET_SEPARATORS = {";", ",", "/", "or", "and"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,11 @@ class FigureVocab:
         self.metres_context = PhraseIndex.of(_words(met.get("context", [])))
         self.metres_window = int(met.get("window", 8))
         self.function_words = frozenset(w.lower() for w in met.get("function_words", []))
-        self.ratio_refs = PhraseIndex.of(_words(ctx.get("ratios", {}).get("refs", [])))
+        ratios = ctx.get("ratios", {})
+        self.ratio_refs = PhraseIndex.of(_words(ratios.get("refs", [])))
+        self.ratio_dropped = frozenset(w.lower() for w in ratios.get("dropped", []))
+        self.ratio_stops = frozenset(w.lower() for w in ratios.get("stops", []))
+        self.separators = frozenset(w.lower() for w in ctx.get("conversions", {}).get("separators", []))
         self.people = rules.people
         self.scale_abbrevs = frozenset(s for s in lex.scales if s not in lex.cardinals and s not in lex.vague)
         self.full_scales = frozenset(s for s in lex.scales if s in lex.cardinals)
@@ -236,7 +239,7 @@ class _Atoms:
             nxt = words[k]
             if lex.is_year(nxt):
                 break  # "5 million 2019"
-            if (nxt in _DASHES or nxt == "and" and words[k - 1] == "hundred") and k + 1 < n \
+            if (nxt in _DASHES or nxt == "and" and lex.scales.get(words[k - 1], 1e3) < 1e3) and k + 1 < n \
                     and (_is_digit(words[k + 1]) or words[k + 1] in lex.cardinals):
                 k += 1  # "2 hundred and 15"; "between 1 million and 3 million" is a range
             elif _is_digit(nxt) or nxt in lex.cardinals:
@@ -426,19 +429,19 @@ def _relative_to(v: FigureVocab, words: Sequence[str], end: int) -> tuple[int, i
     """What a ratio compares with: "than in 2010", "the size of Texas", "that of France"."""
     start = -1
     if v.ratio_refs.at(words, end):
-        start = end + 1 if words[end] in ("than", "as") else end
+        start = end + 1 if words[end] in v.ratio_dropped else end
     else:  # "twice as many cases as last year": past the counted noun
         for k in range(end, min(len(words), end + 4)):
             if not words[k].isalpha():
                 break
-            if words[k] in ("than", "as"):
+            if words[k] in v.ratio_dropped:
                 start = k + 1
                 break
     if start < 0:
         return None
     k = start
     while k < len(words) and k - start < 8 and words[k] not in (",", ".", ";", ":", "(", ")", "—", "–") \
-            and not (k > start and words[k] in ("and", "but", "while", "which", "who")):
+            and not (k > start and words[k] in v.ratio_stops):
         k += 1
     return (start, k) if k > start else None
 
@@ -446,7 +449,7 @@ def _relative_to(v: FigureVocab, words: Sequence[str], end: int) -> tuple[int, i
 # --- bracketed conversions ------------------------------------------------------------------
 
 
-def _equivalents(words: Sequence[str], figures: list[Figure]) -> list[Figure]:
+def _equivalents(words: Sequence[str], figures: list[Figure], separators: frozenset[str]) -> list[Figure]:
     """"450m euros ($590m; £310m)", "£1.2bn ($2.3bn)": money figures in brackets right
     after a money figure in another currency are the same figure, not new claims."""
     out: list[Figure] = []
@@ -460,7 +463,7 @@ def _equivalents(words: Sequence[str], figures: list[Figure]) -> list[Figure]:
                     and figures[m].quantity.unit != f.quantity.unit:
                 inside.append(figures[m])
                 pos = figures[m].end
-                if pos < len(words) and words[pos] in _BRACKET_SEPARATORS:
+                if pos < len(words) and words[pos] in separators:
                     pos += 1
                 m += 1
             if not (inside and pos < len(words) and words[pos] in (")", "]")):
@@ -552,7 +555,7 @@ class FigureFinder:
             i = max(span.end, i + 1)
             if fig is not None:
                 figures.append(fig)
-        return _equivalents(words, figures), years
+        return _equivalents(words, figures, self.v.separators), years
 
     def _grow(self, words: Sequence[str], i: int, end: int, gaps: Sequence[str], ranges: bool) -> _Span:
         """Grow the atom ``[i, end)`` into a figure: a range's second atom, currency,
@@ -612,7 +615,7 @@ class FigureFinder:
                 words[end - 1] in lex.multiplier_words or words[end - 1] in lex.fraction_words) else end
         unit = self.v.unit_of[tuple(words[end:end + ul])]
         k = end + ul
-        if unit.kind == "ratio" and words[k - 1] in ("times",):
+        if unit.kind == "ratio" and words[k - 1] in lex.occasion_words:
             cl = self.v.compare.at(words, k)
             if cl:
                 return k + cl
@@ -695,7 +698,7 @@ class FigureFinder:
             w = words[k]
             if w in (";", ".", ":") or w in lex.range_words:
                 return False
-            if w in lex.change_from_to or self.v.change_before.at(words, k) == 1 and w not in ("up", "down"):
+            if w in lex.change_from_to or self.v.change_before.at(words, k) == 1 and w not in lex.change_particles:
                 return True
         return False
 

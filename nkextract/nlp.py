@@ -155,7 +155,7 @@ def _prefixes(nlp: Language, codes: list[str]) -> list[str]:
 def _suffixes(nlp: Language, lex: Lexicon, abbrevs: list[str], codes: list[str]) -> list[str]:
     """spaCy's suffixes, after the ones glued to digits: scales in any case ("5M", "4K":
     figures.py decides what they are), "$44billion", "1MM", "45MEUR", "30°C", "-4C",
-    "312.5p", "3½", and "156,531and" (a typo worth reading)."""
+    one-letter units ("312.5p"), "3½", and a joiner typed without a space ("156,531and")."""
     import re
 
     ours = []
@@ -164,7 +164,10 @@ def _suffixes(nlp: Language, lex: Lexicon, abbrevs: list[str], codes: list[str])
     words = sorted((s for s in lex.scales if s in lex.cardinals and len(s) > 3), key=len, reverse=True)
     if words:
         ours.append(r"(?<=[0-9])(?i:" + "|".join(words) + r")")
-    glued = [*sorted(lex.scales_upper, key=len, reverse=True), *(f"(?i:{c})" for c in codes), "°", "p", "and"]
+    short_units = [w for u in lex.units if u.kind == "money" for w in u.words if len(w) == 1 and w.isalpha()]
+    joiners = [j[0] for j in lex.joiners if len(j) == 1 and j[0].isalpha()]  # "156,531and"
+    glued = [*sorted(lex.scales_upper, key=len, reverse=True), *(f"(?i:{c})" for c in codes), "°",
+             *short_units, *joiners]  # short_units: "312.5p"
     if lex.fraction_chars:
         glued.append("[" + "".join(re.escape(c) for c in lex.fraction_chars) + "]")
     ours.append(r"(?<=[0-9])(?:" + "|".join(glued) + r")")

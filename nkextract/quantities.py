@@ -227,8 +227,10 @@ class Lexicon:
         self.ordinal_words = {k.lower(): float(v) for k, v in o.get("words", {}).items()}
         m = n.get("multipliers", {})
         self.multiplier_words = {k.lower(): float(v) for k, v in m.get("words", {}).items()}
-        self.compare = _longest_first([(p, "as" if p[0] == "as" else "more") for p in _phrases(m.get("more", []))]
+        self.compare = _longest_first([(p, "more") for p in _phrases(m.get("more", []))]
+                                      + [(p, "as") for p in _phrases(m.get("same", []))]
                                       + [(p, "less") for p in _phrases(m.get("less", []))])
+        self.occasion_words = frozenset(w.lower() for w in m.get("occasions", []))
         c = n.get("changes", {})
         # (phrase, sign, only before a percentage)
         self.change_before = sorted([(p, 1, False) for p in _phrases(c.get("rise", []))]
@@ -269,6 +271,7 @@ class Lexicon:
                 self.unit_words.append((w, u))
         self.unit_words.sort(key=lambda wu: -len(wu[0]))
         self.ratio_words = frozenset(w[-1] for w, u in self.unit_words if u.kind == "ratio")
+        self.ratio_unit = next((u.name for u in rules.units if u.kind == "ratio"), "times")
         # the same vocabulary indexed for lookups at a position (see PhraseIndex)
         self.leading_ix = PhraseIndex(self.leading)
         self.trailing_ix = PhraseIndex(self.trailing)
@@ -551,7 +554,7 @@ def _mixed(toks: Sequence[str], lex: Lexicon) -> float | None:
         elif t in lex.scales and t in lex.cardinals:
             if not flush() or not group:
                 return None
-            if t == "hundred":
+            if lex.scales[t] < 1000:  # "hundred": within a group of three digits
                 if hundred or group >= 100:
                     return None
                 group, hundred = group * 100.0, True
@@ -601,7 +604,7 @@ def _fraction(toks: Sequence[str], lex: Lexicon) -> float | None:
         return None
     if "and" in toks:  # "one and a half", "twenty and three fifths"; not "a million and a half"
         k = len(toks) - 1 - toks[::-1].index("and")
-        if k == 0 or (toks[k - 1] in lex.scales and toks[k - 1] != "hundred"):
+        if k == 0 or (toks[k - 1] in lex.scales and lex.scales[toks[k - 1]] >= 1000):
             return None
         whole, part = _integer(toks[:k], lex), _fraction(toks[k + 1:], lex)
         return None if whole is None or part is None else whole + part
@@ -866,7 +869,7 @@ def _parse(toks: list[str], lex: Lexicon) -> Quantity | None:
         if per is not None:  # "twice a year": how often, not how much more
             return Quantity(v, v, "approx" if qual == "approx" else "exact", None, "rate", per)
         return _finish(_Num(v, v, None), None, qual, per, sign=0, share=False,
-                       compare=compare or "as", ratio=True, is_range=False)
+                       compare=compare or "as", ratio=True, is_range=False, ratio_unit=lex.ratio_unit)
     sides = _share_in(toks, lex)
     is_range = False
     if sides is None:
@@ -896,11 +899,11 @@ def _parse(toks: list[str], lex: Lexicon) -> Quantity | None:
     if percent_only and not (num.fraction or (unit is not None and unit.kind == "percent")):
         sign = 0  # "cut 4,000 jobs", "lost 13,235 square kilometres": an amount
     return _finish(num, unit, qual, per, sign=sign, share=share, compare=compare,
-                   ratio=unit is not None and unit.kind == "ratio", is_range=is_range)
+                   ratio=unit is not None and unit.kind == "ratio", is_range=is_range, ratio_unit=lex.ratio_unit)
 
 
 def _finish(num: _Num, unit: Unit | None, qual: str | None, per: str | None, *, sign: int,
-            share: bool, compare: str | None, ratio: bool, is_range: bool) -> Quantity | None:
+            share: bool, compare: str | None, ratio: bool, is_range: bool, ratio_unit: str) -> Quantity | None:
     """The reading of a parsed number: its qualifier, and whether it is a share, a ratio
     or a change (see the module docs and README "The claim record")."""
     low, high = num.low, num.high
@@ -921,7 +924,7 @@ def _finish(num: _Num, unit: Unit | None, qual: str | None, per: str | None, *, 
             return None
         low, high = 1.0 / high, 1.0 / low
     if ratio:
-        name, kind, sign = "times", "ratio", 0
+        name, kind, sign = ratio_unit, "ratio", 0
     elif compare is not None and not num.fraction:
         return None  # "5 higher" is no ratio
     if sign:

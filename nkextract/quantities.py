@@ -846,6 +846,10 @@ def _unglue_fold(toks: list[str], lex: Lexicon) -> list[str]:
 
 
 def _parse(toks: list[str], lex: Lexicon) -> Quantity | None:
+    """One phrase, outside in: qualifiers and a change word before, a rate, a trailing
+    qualifier, a comparison, a change noun and a share's "of" after; then the core is a
+    rank, a multiplier word, a share ("one in five"), a value and its uncertainty, a
+    range or a single side, and :func:`_finish` says what it is a figure of."""
     toks, qual = _strip_leading(toks, lex, None)
     toks, sign, percent_only = _change_before(toks, lex)
     if sign:

@@ -18,7 +18,11 @@ from pathlib import Path
 
 PIECES = list("0123456789,.-–—$£€%+ \n\u00a0abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ()[]'\"“”") + [
     "between ", " and ", " to ", "million", "bn", "more than ", "about ", "in 2015", "people", "percent",
-    "hundreds of ", "thousand", "a dozen", "\u202f", "é", "中", "😀", "\u200f", "\x0c", "U.S. ", "Mr. "]
+    "hundreds of ", "thousand", "a dozen", "\u202f", "é", "中", "😀", "\u200f", "\x0c", "U.S. ", "Mr. ",
+    # the number grammar of issue 9: fractions, signs and changes, ratios, ranks, money forms
+    "½", "⅓", "/", "1/2", "two-thirds of ", " in ", "out of ", "minus ", "−", "fell ", "rose ", "down ",
+    " to ", "twice ", " times ", "fold", "higher ", "12th ", "fourth straight ", "MM", "M", "K", "m ",
+    "USD", "EUR", "p", "pence", "±", "×10", "^", "e-", "point ", "nought ", "or ", ";", "title ", "Boeing "]
 
 
 def main() -> None:

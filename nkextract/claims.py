@@ -68,6 +68,10 @@ class Claim:
     doc_entities: list[str] = field(default_factory=list)
     frame: dict[str, str] = field(default_factory=dict)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    # --- number grammar (issue 9): see README "The claim record" ---
+    # the same figure in other currencies, bracketed after it: [{text, start, end, low, high, unit}]
+    equivalents: list[dict[str, Any]] = field(default_factory=list)
+    relative_to: str | None = None  # what a ratio compares with ("than in 2010")
 
     def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: its deep copy was half the time of a cached run
@@ -76,6 +80,7 @@ class Claim:
         d["concepts"] = list(self.concepts)
         d["doc_entities"] = list(self.doc_entities)
         d["frame"] = dict(self.frame)
+        d["equivalents"] = [dict(e) for e in self.equivalents]
         if with_mentions:
             d["mentions"] = [dict(m) for m in self.mentions]
         else:
@@ -113,7 +118,7 @@ class Claim:
                 raise ValueError(f"'{k}' must be a string, not {kw[k]!r}")
         if kw["time"] is not None and (isinstance(kw["time"], bool) or not isinstance(kw["time"], int)):
             raise ValueError(f"'time' must be a year or null, not {kw['time']!r}")
-        for k in ("scope", "concepts", "doc_entities", "mentions"):
+        for k in ("scope", "concepts", "doc_entities", "mentions", "equivalents"):
             if not isinstance(kw.get(k, []), list):
                 raise ValueError(f"'{k}' must be a list")
         if not isinstance(kw.get("frame", {}), dict):
@@ -121,6 +126,8 @@ class Claim:
         for k in ("measure", "modality"):
             if k in kw and not isinstance(kw[k], str):
                 raise ValueError(f"'{k}' must be a string")
+        if kw.get("relative_to") is not None and not isinstance(kw["relative_to"], str):
+            raise ValueError(f"'relative_to' must be a string or null, not {kw['relative_to']!r}")
         return cls(**kw)
 
     def mention(self) -> dict[str, Any]:
@@ -133,7 +140,7 @@ class Claim:
 
 CLAIM_FIELDS = [f.name for f in fields(Claim)]
 _NULLABLE = {"low", "high", "unit", "time", "time_source", "time_text", "attribution", "per", "holder",
-             "period", "period_grain"}
+             "period", "period_grain", "relative_to"}
 
 
 def claim_id(source: str, start: int, end: int, text: str) -> str:
@@ -171,8 +178,8 @@ class ClaimBuilder:
     def find(self, doc: Any, at_line_start: bool = True) -> tuple[list[Figure], list[YearMention]]:
         """Figures and bare years in a tokenized Doc (no statistical annotation needed)."""
         text = doc.text
-        words = [t.lower_ for t in doc]
-        figures, years = self.finder.find(words, _line_starts(doc, at_line_start))
+        words, raw, gaps, line_starts = _tokens(doc, at_line_start)
+        figures, years = self.finder.find(words, line_starts, raw, gaps)
         masked = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
         if masked:
             figures = [f for f in figures if not _overlaps(doc[f.start:f.end], masked)]
@@ -260,7 +267,8 @@ class ClaimBuilder:
         if inherit is not None and not (q.kind == "percent" and subject):
             subject = inherit.subject
             unit = unit or (inherit.unit.split("/")[0] if inherit.unit else None)
-        if (unit is None and q.kind in ("count", "rate") and counted is not None and head_lemma not in self.anaphora
+        if (unit is None and q.kind in ("count", "rate", "change") and counted is not None
+                and head_lemma not in self.anaphora
                 and _pos(counted) in ("NOUN", "PROPN", "")):
             unit = self._count_unit(counted)  # the counted noun: after its number, or "number of X"
         elliptical = False
@@ -275,7 +283,9 @@ class ClaimBuilder:
                 unit, per, elliptical = prior.unit, per or prior.per, True
         if per and unit and "/" not in unit:
             unit = f"{unit}/{per}"
-        kind = "rate" if per else ("money" if elliptical and prior is not None and prior.kind == "money" else q.kind)
+        kind = "rate" if per and q.kind not in _OWN_KINDS else q.kind
+        if elliptical and prior is not None and prior.kind == "money" and kind == "count":
+            kind = "money"  # "an initial budget of 1.7 billion euros has reached 6.5 billion"
         places = self._places(phrase_toks, span, si, head)
         if inherit is not None and not places:
             places = list(inherit.scope)
@@ -306,6 +316,8 @@ class ClaimBuilder:
             rule=f"figure/{fig.rule}", per=per, concepts=concepts,
             head=inherit.head if inherit is not None else _singular(head_lemma),
             period=period.key() if period else None, period_grain=period.grain if period else None,
+            equivalents=[_equivalent(e, doc, base, original) for e in fig.equivalents],
+            relative_to=doc[fig.relative_to[0]:fig.relative_to[1]].text if fig.relative_to else None,
         )
         self._frame(claim, si, span, counted, places, concepts, inherit or (prior if elliptical else None),
                     earlier[-1] if earlier else None)
@@ -770,20 +782,38 @@ def _context(si: _SentInfo, span: Any) -> str:
     return ("…" if lo > 0 else "") + text + ("…" if hi < len(si.raw) else "")
 
 
-def _line_starts(doc: Any, seg_at_line_start: bool) -> list[bool]:
-    """For each token: is it the first thing on its line?  One pass over the Doc."""
+# Kinds that keep their own reading whatever follows the figure ("rose 3% a year" stays a change).
+_OWN_KINDS = ("change", "ratio", "rank")
+
+
+def _equivalent(fig: Figure, doc: Any, base: int, original: str) -> dict[str, Any]:
+    """A bracketed conversion of a figure ("$590m" in "450m euros ($590m; £310m)")."""
+    span = doc[fig.start:fig.end]
+    q = fig.quantity
+    return {"text": original[span.start_char:span.end_char], "start": base + span.start_char,
+            "end": base + span.end_char, "low": q.low, "high": q.high, "unit": q.unit}
+
+
+def _tokens(doc: Any, seg_at_line_start: bool) -> tuple[list[str], list[str], list[str], list[bool]]:
+    """One pass over the Doc for what the figure rules read: each token lower-cased and as
+    written ("1MM" is a million, "5mm" is not), the text between it and the token before
+    ("1 071 000" is one number only with single spaces), and whether it is the first
+    thing on its line (list numbering)."""
     text = doc.text
-    out = []
+    words, raw, gaps, starts = [], [], [], []
     prev_end = 0
     first = seg_at_line_start
     for t in doc:
         gap = text[prev_end:t.idx]
         if "\n" in gap:
             first = True
-        out.append(first)
+        words.append(t.lower_)
+        raw.append(t.text)
+        gaps.append(gap)
+        starts.append(first)
         first = False
         prev_end = t.idx + len(t.text)
-    return out
+    return words, raw, gaps, starts
 
 
 def _overlaps(span: Any, ranges: Iterable[tuple[int, int]]) -> bool:

@@ -19,6 +19,7 @@ from .frames import document_context, finish_document
 from .io import Document
 from .nlp import Pipeline
 from .periods import Period, parse_date, year_period
+from .quantities import regex_alternation
 from .rules import Rules
 
 # A segment longer than this is cut at whitespace: spaCy's max_length is never raised,
@@ -115,10 +116,11 @@ def _cut_long_runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield cur, end
 
 
-def candidate_regex(number_words: frozenset[str]) -> re.Pattern[str]:
-    """Stage 1's first sieve: a digit or a number word somewhere in the sentence."""
-    words = sorted(number_words, key=len, reverse=True)
-    return re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+def candidate_regex(number_words: frozenset[str], context: str = "") -> re.Pattern[str]:
+    """Stage 1's first sieve: a digit or a number word somewhere in the sentence, or a
+    ``context`` pattern (words that count only in context: "the fourth straight year")."""
+    extra = f"|{context}" if context else ""
+    return re.compile(r"\d|\b(?:" + regex_alternation(number_words) + r")\b" + extra, re.I)
 
 
 _PUB_CACHE: dict[str, re.Pattern[str]] = {}  # by rules digest
@@ -266,9 +268,7 @@ class Extractor:
     def __init__(self, pipe: Pipeline, batch_size: int = 256) -> None:
         self.pipe = pipe
         self.builder = ClaimBuilder(pipe.rules, pipe.lex)
-        lex = pipe.lex
-        words = (lex.cardinals - lex.ignore_alone) | set(lex.words) - lex.ignore_alone | set(lex.vague)
-        self.candidate = candidate_regex(frozenset(words))
+        self.candidate = candidate_regex(pipe.lex.candidate_words(), pipe.lex.candidate_context())
         self.batch_size = batch_size
 
     def candidate_sentences(self, text: str, prev: str = "") -> list[Segment]:

@@ -109,28 +109,97 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
 
 
 def customize_tokenizer(nlp: Language, lex: Lexicon) -> None:
-    """Split figures spaCy keeps whole: "£1.2bn", "3.5bn", "5k", "12.8–13.0", "$1.2–$2.3".
+    """Split figures spaCy keeps whole: "£1.2bn", "3.5bn", "5k", "12.8–13.0", "$1.2–$2.3",
+    "£81-£88bn", "USD42.75", "45MEUR", "1MM", "-4C", "3½", "312.5p", "~1.5"; keep
+    scientific notation whole ("2.48×10^-5").
 
     spaCy's English tokenizer leaves these as single tokens that are not ``like_num``;
-    a scale suffix after a digit and a dash between digits become separate tokens.
+    a scale or unit suffix after a digit, a currency code before one and a dash between
+    digits become separate tokens.  The tokenizer is rebuilt in one go: each of spaCy's
+    tokenizer setters reloads every special case (a tenth of a second apiece, in every
+    worker process).
     """
-    from spacy.util import compile_infix_regex, compile_suffix_regex
+    import re
+
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     abbrevs = sorted((s for s in lex.scales if s.isalpha() and s not in lex.cardinals),
                      key=len, reverse=True)
-    suffixes = list(nlp.Defaults.suffixes or [])
-    if abbrevs:
-        suffixes.insert(0, r"(?<=[0-9])(?:" + "|".join(abbrevs) + r")")
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    infixes = list(nlp.Defaults.infixes or [])
-    infixes.append(r"(?<=[0-9])[-–—‒](?=[0-9$£€¥₩])")
-    infixes.append(r"(?<=[0-9])[-–—‒](?=[a-zA-Z])")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    money = [u for u in lex.units if u.kind == "money"]
+    codes = sorted({w for u in money for w in (*u.symbols, *u.words) if w.isalpha() and len(w) >= 3},
+                   key=len, reverse=True)
     # English keeps "m." and "k." whole (initials), which swallows "£600m." at a sentence
     # end; without the special case the suffix rules split "600m." into 600 / m / .
     special = dict(nlp.tokenizer.rules or {})
-    dropped = [form for a in abbrevs for form in (a + ".", a.upper() + ".") if form in special]
-    if dropped:
-        for form in dropped:
-            del special[form]
-        nlp.tokenizer.rules = special
+    for form in [form for a in abbrevs for form in (a + ".", a.upper() + ".") if form in special]:
+        del special[form]
+    special["+/-"] = [{"ORTH": "+/-"}]  # "9.8 +/- 0.2": one token, as the rules write it
+    old = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=special,
+        prefix_search=compile_prefix_regex(_prefixes(nlp, codes)).search,
+        suffix_search=compile_suffix_regex(_suffixes(nlp, lex, abbrevs, codes)).search,
+        infix_finditer=compile_infix_regex(_infixes(nlp, lex, abbrevs, money)).finditer,
+        token_match=re.compile(r"^[-−]?\d+(?:\.\d+)?[×x*]10(?:\^[-+−]?|[-−])\d+$").match,
+        url_match=old.url_match,
+    )
+
+
+def _prefixes(nlp: Language, codes: list[str]) -> list[str]:
+    """spaCy's prefixes, and "~1.5", "≈11.6", "±0.5", "USD42.75"."""
+    prefixes = [*(nlp.Defaults.prefixes or []), r"[~≈±≥≤]"]
+    if codes:
+        prefixes.append(r"(?i:" + "|".join(codes) + r")(?=[0-9])")
+    return prefixes
+
+
+def _suffixes(nlp: Language, lex: Lexicon, abbrevs: list[str], codes: list[str]) -> list[str]:
+    """spaCy's suffixes, after the ones glued to digits: scales in any case ("5M", "4K":
+    figures.py decides what they are), "$44billion", "1MM", "45MEUR", "30°C", "-4C",
+    one-letter units ("312.5p"), "3½", and a joiner typed without a space ("156,531and")."""
+    import re
+
+    ours = []
+    if abbrevs:
+        ours.append(r"(?<=[0-9])(?i:" + "|".join(abbrevs) + r")")
+    words = sorted((s for s in lex.scales if s in lex.cardinals and len(s) > 3), key=len, reverse=True)
+    if words:
+        ours.append(r"(?<=[0-9])(?i:" + "|".join(words) + r")")
+    short_units = [w for u in lex.units if u.kind == "money" for w in u.words if len(w) == 1 and w.isalpha()]
+    joiners = [j[0] for j in lex.joiners if len(j) == 1 and j[0].isalpha()]  # "156,531and"
+    glued = [*sorted(lex.scales_upper, key=len, reverse=True), *(f"(?i:{c})" for c in codes), "°",
+             *short_units, *joiners]  # short_units: "312.5p"
+    if lex.fraction_chars:
+        glued.append("[" + "".join(re.escape(c) for c in lex.fraction_chars) + "]")
+    ours.append(r"(?<=[0-9])(?:" + "|".join(glued) + r")")
+    ours.append(r"(?<=[0-9°])[CF]")
+    ours.append(r"(?<=[0-9][CF])\.")  # "fell to 5C." (English keeps "C." whole)
+    return [*reversed(ours), *(nlp.Defaults.suffixes or [])]
+
+
+def _infixes(nlp: Language, lex: Lexicon, abbrevs: list[str], money: list[Any]) -> list[str]:
+    """spaCy's infixes, and dashes between figures ("12.8–13.0", "£81-£88bn",
+    "$1.2bn-$2.3bn"), footnote marks ("million.2", "800,000[4]"), "fatalities—127,000",
+    "20~100".
+
+    Each pattern starts with the character it splits and looks behind only after it:
+    spaCy runs these over every token, and a pattern that starts with a lookbehind is
+    tried at every position (it made tokenizing a sixth slower).
+    """
+    import re
+
+    dash = "[-–—‒]"
+    infixes = [*(nlp.Defaults.infixes or []), rf"{dash}(?<=[0-9].)(?=[0-9$£€¥₩])", rf"{dash}(?<=[0-9].)(?=[a-zA-Z])"]
+    short = [a for a in abbrevs if len(a) <= 3]
+    if short:  # infix pieces get no suffix pass, so the scale before a dash is split here
+        infixes.append("(?:" + "|".join(f"{a}(?<=[0-9]{a})" for a in short) + rf")(?={dash})")
+        infixes.append(dash + "(?:" + "|".join(f"(?<=[0-9]{a}.)" for a in short) + ")")
+    symbols = "".join(re.escape(s) for u in money for s in u.symbols if len(s) == 1 and not s.isalnum())
+    if symbols:
+        infixes.append(rf"[{symbols}](?<={dash}.)(?=[0-9])")
+    scale_words = [s for s in lex.scales if s in lex.cardinals and s.isalpha()]
+    if scale_words:  # "5.0 million.2": a footnote mark, which frees the scale word
+        infixes.append(r"\.(?:" + "|".join(f"(?<={s}.)" for s in scale_words) + r")(?=[0-9])")
+    infixes += [r"[—–](?<=[a-z].)(?=[0-9])", r"\[(?<=[0-9].)", r"\.(?<=[0-9].)(?=\[)", r"~(?<=[0-9].)(?=[0-9])"]
+    return infixes

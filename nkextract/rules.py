@@ -26,6 +26,7 @@ from .errors import RulesError
 STR_LIST = "list[str]"
 NUM = "number"
 INT = "int"
+NUM_LIST = "list[number]"
 NUM_MAP = "dict[str, number]"
 PAIR_MAP = "dict[str, [number, number]]"
 LIST_MAP = "dict[str, list[str]]"
@@ -38,8 +39,23 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "ignore_alone": STR_LIST,
         "scales": NUM_MAP,
         "scales_need_currency": STR_LIST,
+        "scales_upper_need_currency": STR_LIST,
+        "scales_upper": STR_MAP,
         "words": NUM_MAP,
         "vague": PAIR_MAP,
+        "vague_need_of": STR_LIST,
+        "negative_words": STR_LIST,
+        "decimals": {"point": STR_LIST, "zero": STR_LIST},
+        "fractions": {"words": NUM_MAP, "chars": NUM_MAP, "slash_denominators": NUM_LIST,
+                      "share_joiners": STR_LIST},
+        "ordinals": {"suffixes": STR_LIST, "words": NUM_MAP},
+        "multipliers": {"more": STR_LIST, "same": STR_LIST, "less": STR_LIST, "occasions": STR_LIST,
+                        "words": NUM_MAP},
+        "changes": {"rise": STR_LIST, "fall": STR_LIST, "rise_after": STR_LIST,
+                    "fall_after": STR_LIST, "links": STR_LIST, "from_to": STR_LIST,
+                    "levels": STR_LIST, "range_words": STR_LIST, "particles": STR_LIST,
+                    "particles_after": STR_LIST, "rise_percent": STR_LIST, "fall_percent": STR_LIST},
+        "science": {"plus_minus": STR_LIST},
         "qualifiers": {
             "approx": STR_LIST,
             "at_least": STR_LIST,
@@ -48,7 +64,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "trailing_at_most": STR_LIST,
             "trailing_approx": STR_LIST,
         },
-        "ranges": {"openers": STR_LIST, "joiners": STR_LIST},
+        "ranges": {"openers": STR_LIST, "joiners": STR_LIST, "bounds": STR_LIST},
         "years": {"min": INT, "max": INT},
     },
     "units.toml": {
@@ -61,7 +77,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "labels_before": STR_LIST,
             "furniture_after": STR_LIST,
             "months": STR_LIST,
+            "models_before": STR_LIST,
+            "models_after": STR_LIST,
+            "idioms": STR_LIST,
+            "score_words": STR_LIST,
+            "seed_words": STR_LIST,
+            "furniture_line_start": STR_LIST,
         },
+        "ranks": {"context_after": STR_LIST, "labels_after": STR_LIST},
+        "metres": {"after": STR_LIST, "context": STR_LIST, "window": INT, "function_words": STR_LIST},
+        "ratios": {"refs": STR_LIST, "dropped": STR_LIST, "stops": STR_LIST},
+        "conversions": {"separators": STR_LIST},
         "years": {"fact_words": STR_LIST, "markers": STR_LIST},
         "attribution": {
             "verbs": STR_LIST,
@@ -87,7 +113,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 JSONL_FILES = ("entities.jsonl",)
-UNIT_KINDS = {"count", "money", "percent", "duration", "rate", "other"}
+UNIT_KINDS = {"count", "money", "percent", "duration", "rate", "ratio", "other"}
 MEASURE_KINDS = {"count", "money", "percent", "duration", "rate", "other", "change", "ratio"}
 MEASURE_NEEDS = {"any", "noun+verb"}
 ENTITY_KEYS = {"label", "pattern", "id"}
@@ -286,6 +312,8 @@ def _type_ok(v: Any, marker: str) -> bool:
         return isinstance(v, bool)
     if marker == INT:
         return isinstance(v, int) and not isinstance(v, bool)
+    if marker == NUM_LIST:
+        return isinstance(v, list) and all(_type_ok(x, NUM) for x in v)
     if marker == NUM_MAP:
         return isinstance(v, dict) and all(_type_ok(x, NUM) for x in v.values())
     if marker == PAIR_MAP:

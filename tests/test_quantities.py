@@ -93,7 +93,9 @@ def _check_invariants(q: Quantity) -> None:
     if q.qualifier in ("exact", "approx"):
         assert q.low is not None and q.high is not None
     if q.unit is None:
-        assert q.kind in ("count", "rate")
+        assert q.kind in ("count", "rate", "rank", "change")
+    if q.kind == "ratio":
+        assert q.unit is not None and q.unit.split("/")[0] == "times"
 
 
 _NUMBERISH = st.one_of(
@@ -114,6 +116,12 @@ _NUMBERISH = st.one_of(
         "decades", "centuries", "months", "hours", "days", "barrels", "km",
         "a year", "daily", "a week", "per day", "every year", "annually",
         "1e308", "9" * 320, "nan", "inf", "١٢٣", "５",
+        # issue 9: fractions, shares, signs, changes, ratios, ranks, money and science forms
+        "½", "⅓", "1/2", "3/4", "third", "thirds", "quarters", "in", "out of", "minus", "negative",
+        "−", "fell", "rose", "down", "up", "by", "twice", "double", "times", "fold", "ninefold",
+        "higher", "less", "as many", "12th", "first", "fourth", "twenty-first", "point", "nought",
+        "or", "but", "±", "+/-", "×10", "e-3", "^", "usd", "meur", "pence", "p", "lakh", "crore",
+        "metres", "c", "sigma", "or greater", "north of", "exceeded",
     ]),
 )
 _SEPARATOR = st.sampled_from(["", " ", " ", "  ", "\t", "-", "\n"])
@@ -134,6 +142,24 @@ def test_never_raises_on_any_text(lex, text):
     q = parse_quantity(text, lex)
     if q is not None:
         _check_invariants(q)
+
+
+@_FAST
+@given(text=numberish_text())
+def test_a_fall_is_a_rise_negated(lex, text):
+    """"fell X" and "rose X" read X the same way; only the sign of a change differs."""
+    up, down = parse_quantity("rose " + text, lex), parse_quantity("fell " + text, lex)
+    assert (up is None) == (down is None)
+    if up is None or down is None:
+        return
+    _check_invariants(down)
+    if up.kind != "change":
+        assert down == up  # a ratio or a rank has no sign
+        return
+    flipped = {"at_least": "at_most", "at_most": "at_least"}.get(up.qualifier, up.qualifier)
+    assert (down.qualifier, down.unit, down.kind) == (flipped, up.unit, "change")
+    assert down.low == (None if up.high is None else -up.high)
+    assert down.high == (None if up.low is None else -up.low)
 
 
 @_FAST

@@ -346,7 +346,7 @@ class ClaimBuilder:
         if not measure and si.prev:
             measure, msrc = measure_near(fr, measure_words(fr, si.prev[-CONTEXT_CHARS:], _word_lemma), c.kind)
             msrc = msrc.replace("context:", "previous sentence:")
-        holder, hsrc, anaphor = find_holder(fr, view, span, counted, concepts, si.concepts)
+        holder, hsrc, anaphor = find_holder(fr, view, span, counted, concepts, si.concepts, mtok)
         if holder is not None and holder.label == "CONCEPT" and people and msrc != "noun:" + _lemma(counted or span.root):
             # a concept may say what its people are ("people in political prison camps"
             # are prisoners): it beats a verb, not a noun that names its own measure

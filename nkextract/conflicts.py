@@ -389,7 +389,7 @@ class Comparer:
             evidence.append(contrast)
         elif not same_file:
             evidence.append(_scope_phrase(sa))
-        return Relation("same", strength, tuple(e for e in evidence if e))
+        return Relation("same", min(1.0, strength), tuple(e for e in evidence if e))
 
     def _measure_strength(self, c: Claim) -> float:
         """A measure from the rules, read off the figure's own noun or verb, is sure; one
@@ -644,10 +644,18 @@ def _att(c: Claim) -> str:
 
 
 def _named(source: str | None) -> bool:
-    """A source a reader can tell apart: a name ("Greenpeace", "the New York Times"),
-    not a word the parser took for one ("families", "350,209")."""
+    """A source a reader can tell apart: a name ("Greenpeace", "the New York Times") or a
+    described one ("a student union"), not a word the parser took for one ("families",
+    "350,209", "others")."""
     words = (source or "").split()
-    return any(w[:1].isupper() and w[:1].isalpha() for w in words) and not any(ch.isdigit() for ch in source or "")
+    if not words or any(ch.isdigit() for ch in source or ""):
+        return False
+    if any(w[:1].isupper() and w[:1].isalpha() for w in words):
+        return True
+    return len(words) >= 2 and words[0].lower() not in _VAGUE_SOURCES
+
+
+_VAGUE_SOURCES = frozenset({"some", "others", "other", "they", "many", "most", "families", "people", "residents"})
 
 
 def _shown(c: Claim) -> str:

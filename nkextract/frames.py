@@ -276,7 +276,14 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
     # a count of people takes its measure from what happened to them ("200 civilians were
     # killed"), unless the counted noun names its own ("80,000 prisoners", "4,645 deaths")
     own = counted is not None and fr.measure_for(_compound_phrase(counted, lemma_of), kind) is not None
-    order = (verbs + nouns) if (people or share_of is not None) and not own else (nouns + verbs)
+    if (people or share_of is not None) and not own:
+        order = verbs + nouns
+    elif kind in ("money", "rate"):
+        # "bought the social media giant for $44m": a sum takes its measure from what
+        # was done with it before the object it was done to; "revenue of $2bn" first
+        order = [n for n in nouns if n[1] != "clause noun"] + verbs + [n for n in nouns if n[1] == "clause noun"]
+    else:
+        order = nouns + verbs
     if direct is not None and not own:
         for k, (tok, how) in enumerate(order):
             if tok is direct:
@@ -430,7 +437,7 @@ def _singular(word: str) -> str:
 
 
 def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, concepts: Sequence[str],
-                sentence_concepts: Sequence[str]) -> tuple[EntityRef | None, str, str | None]:
+                sentence_concepts: Sequence[str], measured: Any = None) -> tuple[EntityRef | None, str, str | None]:
     """(holder, where it came from, anaphor label) for a figure.
 
     Order: a concept of the rules named in the figure's own phrase ("people in political
@@ -445,7 +452,7 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
         return EntityRef(concept, concept, "CONCEPT"), "concept", None
     anaphor = None
     if view.parsed:
-        for tok, how in _holder_candidates(fr, view, span, counted):
+        for tok, how in _holder_candidates(fr, view, span, counted, measured):
             ent = _entity_at(fr, view, tok)
             if ent is not None:
                 return ent, how, None
@@ -469,7 +476,8 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     return None, "", anaphor
 
 
-def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: Any) -> Iterable[tuple[Any, str]]:
+def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: Any,
+                       measured: Any = None) -> Iterable[tuple[Any, str]]:
     """Tokens that may name the holder, best first, with the relation that links them.
 
     The subject of a reporting verb ("Greenpeace claims 100,000", "the New York Times
@@ -479,6 +487,8 @@ def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: A
     inside = set(range(span.start, span.end))
     lemma_of = view.lemma_of
     nouns = [counted] if counted is not None else []
+    if measured is not None and measured is not counted and view.pos_of(measured) in ("NOUN", "PROPN"):
+        nouns.append(measured)  # "estimated the number of Iraqi deaths at 30,000": whose deaths
     # "more than 4,000 in India": an elliptical figure's own place is its holder
     for c in span.root.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "for", "at") and c.i not in inside:
@@ -754,7 +764,7 @@ def finish_document(claims: Sequence[Any], ctx: DocContext) -> None:
             ref = ctx.by_label.get(how[1:])
             how = f"anaphora:{how[1:]}" if ref is not None else ""
         if ref is None and last is not None and 0 < c.start - last.end <= NEAR_CHARS \
-                and last.sentence != c.sentence:
+                and last.sentence != c.sentence and not _names_someone(c.sentence):
             # the story goes on about the holder the sentence before named: "The UK
             # economy shrank 0.1% ... About 1.4 million people were out of work"
             c.holder = last.holder
@@ -770,3 +780,10 @@ def finish_document(claims: Sequence[Any], ctx: DocContext) -> None:
 # A figure with no holder of its own takes the one named this close before it (characters:
 # about two sentences), before it takes the article's main subject.
 NEAR_CHARS = 300
+
+
+def _names_someone(sentence: str) -> bool:
+    """Does a sentence name anyone or anything (a capitalised word after its first)?  Then
+    a holder it does not give is not the previous sentence's to lend."""
+    words = sentence.split()[1:]
+    return any(w[:1].isupper() and w[:1].isalpha() for w in words)

@@ -334,8 +334,9 @@ class ClaimBuilder:
         if (msrc.startswith("share:") and previous is not None and previous.measure in fr.known
                 and previous.sentence == c.sentence and 0 <= c.start - previous.end <= 40):
             # "1.4 million people were out of work, roughly 4.2% of the workforce": the
-            # share restates the count beside it
+            # share restates the count beside it, and keeps its scope
             measure, msrc = previous.measure, "apposition"
+            places = list(dict.fromkeys([*places, *previous.scope]))
         if not measure and antecedent is not None and antecedent.measure:
             measure, msrc = antecedent.measure, "antecedent"
         if not measure:

@@ -91,7 +91,11 @@ SENTENCE_FLOOR = 0.6
 # articles they need alike sentences, down to INCIDENT_FLOOR for unlike ones.
 INCIDENT_MAX = 100
 INCIDENT_FLOOR = 0.4
-GAP_MAX = 1e4
+# Two such small counts: a disagreement only with more evidence than that.
+SMALL_PAIR = 0.45
+# A vague magnitude ("hundreds", "dozens") against a figure.
+VAGUE = 0.7
+GAP_MAX = 2e3
 GAP_MAX_COUNT = 100
 GAP_DOUBT = 0.6
 # A block larger than this is cut by year: an archive's "people / death toll / United
@@ -367,6 +371,12 @@ class Comparer:
             # "three Israelis were killed" and "234 Israelis killed": a small count is
             # usually one incident's; only near-identical sentences make it the same one
             strength *= _similar(a, b, INCIDENT_FLOOR)
+        if _vague(a) or _vague(b):
+            strength *= VAGUE  # "dozens", "hundreds of thousands": a magnitude, not a figure to dispute
+        if _small(a) and _small(b):
+            # "five died on Queensland roads" vs "seven", "killed 10 Israelis ..., while two
+            # bombers killed four": small counts are usually two incidents, even side by side
+            strength *= SMALL_PAIR
         kinds = [k for k, on in (("trend", p_kind == "trend"), ("forecast", forecast),
                                  ("scope", scope_rel != "same")) if on]
         if len(kinds) > 1:
@@ -588,6 +598,20 @@ def _similar(a: Claim, b: Claim, floor: float | None = None) -> float:
     wa, wb = set(content_words(a.sentence).split()), set(content_words(b.sentence).split())
     score = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
     return low + (1 - low) * min(1.0, score / SENTENCE_FULL)
+
+
+_VAGUE_RE = re.compile(r"(?:\w+\s+)?(?:dozens|scores|tens|hundreds|thousands|millions|billions)"
+                       r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
+
+
+def _vague(c: Claim) -> bool:
+    return bool(_VAGUE_RE.fullmatch(" ".join(c.text.split())))
+
+
+def _small(c: Claim) -> bool:
+    """A count of people small enough to be one incident's (not an age: a person's age is
+    small and is one quantity wherever it is stated)."""
+    return _incident(c) and c.measure != "age"
 
 
 def _incident(c: Claim) -> bool:

@@ -267,6 +267,10 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
     # the word the figure hangs from directly ("worth $2bn", "a toll of 1,052") is the most
     # specific: it goes first
     direct = next((t for t in path_up(root)[1:3] if t.i not in inside and t.lower_ not in ("of", "to", "at", "by")), None)
+    if direct is not None and direct.lower_ == "worth" and direct.i > root.i:
+        # "$16.4 billion worth of stock" is an amount of stock, not a valuation
+        verbs = [(t, h) for t, h in verbs if t is not direct]
+        direct = None
     share_of = None
     if kind == "percent":
         share_of = next((n for n, how in nouns if how == "of" and n is not counted), None) or \
@@ -291,12 +295,14 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
                 break
     noun_hit: Measure | None = None
     verb_hit: Measure | None = None
+    things = counted is not None and not people and not own and _norm(counted.text) not in _GENERIC \
+        and view.pos_of(counted) == "NOUN"  # "dozens of offices": a count of things
     for tok, how in order:
         words = _compound_phrase(tok, lemma_of) if how != "verb" else _verb_phrase(tok, lemma_of)
         if how != "verb" and _norm(tok.text) in _GENERIC and len(words) <= 2:
             continue
         m = fr.measure_for(words, kind)
-        if m is None:
+        if m is None or (things and m.people and tok is not counted):
             continue
         if m.needs == "noun+verb":
             if how == "verb":

@@ -101,7 +101,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST, "holder": BOOL, "measure": "str"}]},
     "measures.toml": {"measure": [{"key": "str", "nouns": STR_LIST, "verbs": STR_LIST, "needs": "str",
-                                   "kinds": STR_LIST, "flow": BOOL}]},
+                                   "kinds": STR_LIST, "flow": BOOL, "people": BOOL}]},
     "frames.toml": {
         "holders": {"labels": STR_LIST, "anaphora": LIST_MAP, "aliases": LIST_MAP, "demonyms": STR_MAP},
         "modality": {"forecast": STR_LIST, "target": STR_LIST, "hypothetical": STR_LIST,
@@ -148,6 +148,7 @@ class Measure:
     needs: str = "any"  # "noun+verb": both a noun and a verb of the measure must be found
     kinds: tuple[str, ...] = ()
     flow: bool = False
+    people: bool = False  # it counts people: a count of things never takes it from a verb
 
 
 @dataclass
@@ -410,7 +411,8 @@ def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rule
                 for c in m["concepts.toml"].get("concept", [])]
     measures = [Measure(key=x["key"].lower(), nouns=tuple(_lower_list(x.get("nouns", []))),
                         verbs=tuple(_lower_list(x.get("verbs", []))), needs=x.get("needs", "any"),
-                        kinds=tuple(x.get("kinds", [])), flow=bool(x.get("flow", False)))
+                        kinds=tuple(x.get("kinds", [])), flow=bool(x.get("flow", False)),
+                        people=bool(x.get("people", False)))
                 for x in m["measures.toml"].get("measure", [])]
     return Rules(
         numbers=m["numbers.toml"],

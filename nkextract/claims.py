@@ -344,7 +344,9 @@ class ClaimBuilder:
                 si.measure_words = measure_words(fr, si.raw, _word_lemma)
             measure, msrc = measure_near(fr, si.measure_words, c.kind, span.start_char - si.span.start_char,
                                          CONTEXT_CHARS)
-        if not measure and si.prev:
+        if not measure and si.prev and counted is None:
+            # "Some talk about more than 1 million, others say 500,000", after "how many
+            # were slain": only a figure with no noun of its own borrows the sentence before's
             measure, msrc = measure_near(fr, measure_words(fr, si.prev[-CONTEXT_CHARS:], _word_lemma), c.kind)
             msrc = msrc.replace("context:", "previous sentence:")
         holder, hsrc, anaphor = find_holder(fr, view, span, counted, concepts, si.concepts, mtok)

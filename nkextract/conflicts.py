@@ -73,11 +73,17 @@ CUMULATIVE_DAYS = 31
 STORY_FULL = 0.12
 STORY_FLOOR = 0.35
 STORY_TERMS = 3
+# Below this cosine two articles are not one story (nearly all random pairs of articles).
+STORY_MIN = 0.08
+# At this cosine two articles are reports of one story (a quarter of the development set's
+# document pairs holding a gold disagreement; no random pair of its articles).
+STORY_SAME = 0.3
+SAME_STORY_BONUS = 1.0
 STORY_PSEUDO_DOCS = 10
 # The default report lists conflicts at least this confident (see README, "Conflicts").
 DEFAULT_MIN_CONFIDENCE = 0.5
 # Pairs weaker than this are not one quantity at all: no group joins them.
-EDGE_MIN = 0.25
+EDGE_MIN = 0.1
 CONTRAST_BONUS = 1.25
 # A disagreement group sharing this share of its claims (Jaccard) with an earlier one is a
 # repeat of it and is not listed again.
@@ -269,10 +275,12 @@ class Stories:
             self._cache[key] = sum(x * vb.get(w, 0.0) for w, x in va.items())
         return self._cache[key]
 
+    def best(self, a: Claim, b: Claim) -> float:
+        return max((self.similarity(x, y) for x in _files(a) for y in _files(b)), default=0.0)
+
     def factor(self, a: Claim, b: Claim) -> float:
         """1.0 for two reports of one story, down to STORY_FLOOR for unrelated articles."""
-        best = max((self.similarity(x, y) for x in _files(a) for y in _files(b)), default=0.0)
-        return STORY_FLOOR + (1 - STORY_FLOOR) * min(1.0, best / STORY_FULL)
+        return STORY_FLOOR + (1 - STORY_FLOOR) * min(1.0, self.best(a, b) / STORY_FULL)
 
 
 # --- relations -------------------------------------------------------------------------
@@ -365,8 +373,13 @@ class Comparer:
             strength *= self.stories.factor(a, b)
         if not same_file and (a.holder or b.holder) and not (_explicit(_holder_how(a)) or _explicit(_holder_how(b))):
             # neither sentence names the holder: only the articles' subjects and the
-            # figures' own words say it is one quantity
-            strength *= _similar(a, b)
+            # figures' own words say it is one quantity; two reports of one story (their
+            # rare words shared) say it as well as alike sentences do
+            if self.stories is not None and self.stories.best(a, b) >= STORY_SAME:
+                strength *= SAME_STORY_BONUS
+                evidence.append("two reports of one story")
+            else:
+                strength *= _similar(a, b)
         elif not same_file and (_incident(a) or _incident(b)):
             # "three Israelis were killed" and "234 Israelis killed": a small count is
             # usually one incident's; only near-identical sentences make it the same one
@@ -420,6 +433,8 @@ class Comparer:
             # an unnamed event ("the quake") in two articles: only the story can join them
             if _files(a) & _files(b):
                 return HOLDER_SAME_FILE, "one article, no holder named"
+            if not self._one_story(a, b):
+                return None
             return HOLDER_NONE, "no holder named in either article"
         if ka and ka == kb:
             if strong_a and strong_b:
@@ -444,6 +459,8 @@ class Comparer:
         if not strong_a and not strong_b:
             # neither sentence names a holder, and the articles' main subjects differ:
             # as weak as no holder at all; only the story can join them
+            if not self._one_story(a, b):
+                return None
             return HOLDER_NONE * 0.8, "no holder named in either sentence"
         return None
 
@@ -479,6 +496,10 @@ class Comparer:
             return "same", 1.0, f"same period {pa.key()}" if pa.key() == pb.key() else \
                 f"periods {pa.key()} and {pb.key()} overlap"
         return "trend", 1.0, f"periods {pa.key()} and {pb.key()}"
+
+    def _one_story(self, a: Claim, b: Claim) -> bool:
+        """With no holder to go by, only articles of one story may hold one quantity."""
+        return self.stories is None or self.stories.best(a, b) >= STORY_MIN
 
     def _scope(self, c: Claim) -> frozenset[str]:
         """The scope that splits a comparison; an enumeration of three or more places

@@ -340,10 +340,20 @@ class ClaimBuilder:
         if not measure and antecedent is not None and antecedent.measure:
             measure, msrc = antecedent.measure, "antecedent"
         if not measure:
+            # a measure word of the sentence, between the figures either side: "About three
+            # million people were hit by the quake, 316,000 of them lost their lives" gives
+            # "lives" to 316,000, not to three million
             if si.measure_words is None:
                 si.measure_words = measure_words(fr, si.raw, _word_lemma)
-            measure, msrc = measure_near(fr, si.measure_words, c.kind, span.start_char - si.span.start_char,
-                                         CONTEXT_CHARS)
+            base0 = si.span.start_char
+            at = span.start_char - base0
+            k = bisect_left(si.figures, (span.start_char, -1))
+            lo = si.figures[k - 1][1] - base0 if k > 0 else 0
+            hi = si.figures[k + 1][0] - base0 if k + 1 < len(si.figures) else len(si.raw)
+            if counted is not None:
+                lo = at  # a figure with a noun of its own: only what is said of it after it
+            words = [w for w in si.measure_words if lo <= w[0] < hi]
+            measure, msrc = measure_near(fr, words, c.kind, at, CONTEXT_CHARS)
         if not measure and si.prev and counted is None:
             # "Some talk about more than 1 million, others say 500,000", after "how many
             # were slain": only a figure with no noun of its own borrows the sentence before's

@@ -120,6 +120,7 @@ class Group:
     sources: int
     claims: list[Claim] = field(default_factory=list)
     confidence: float = 1.0
+    pair: tuple[str, ...] | None = None  # the two figures the why names (a conflict's), as written
     holder: str | None = None
     measure: str | None = None
     period: str | None = None
@@ -556,7 +557,10 @@ class Comparer:
         lo, hi = sorted((a, b), key=lambda c: _bounds(c)[0])
         sev = None if math.isinf(ratio) else ratio
         why = "; ".join(rel.evidence) + f"; {_shown(lo)} vs {_shown(hi)}" + (f", ×{ratio:.1f}" if sev else "")
-        return self._group("conflict", cs, sev, _score(rel) * _gap_doubt(ratio, a.kind), why)
+        g = self._group("conflict", cs, sev, _score(rel) * _gap_doubt(ratio, a.kind), why)
+        g.pair = tuple(sorted((f"{a.low}:{a.high}:{' '.join(a.text.split())}",
+                               f"{b.low}:{b.high}:{' '.join(b.text.split())}")))
+        return g
 
     def _group(self, verdict: str, cs: Sequence[Claim], severity: float | None, confidence: float,
                why: str) -> Group:
@@ -816,12 +820,20 @@ def group_claims(claims: Sequence[Claim], tol: float = 0.1, rules: Rules | None 
 
 
 def _drop_contained(groups: list[Group]) -> list[Group]:
-    """A group whose claims all stand in a larger group of the same verdict says nothing new."""
+    """A group whose claims all stand in a larger group of the same verdict says nothing
+    new, and neither does a second conflict naming the same two figures."""
     sets = [frozenset(id(c) for c in g.claims) for g in groups]
     keep = []
-    for k, g in enumerate(groups):
-        if not any(j != k and groups[j].verdict == g.verdict and sets[k] < sets[j] for j in range(len(groups))):
-            keep.append(g)
+    pairs: set[frozenset[str]] = set()
+    for k in sorted(range(len(groups)), key=lambda k: (-groups[k].confidence, -len(groups[k].claims), k)):
+        g = groups[k]
+        if any(j != k and groups[j].verdict == g.verdict and sets[k] < sets[j] for j in range(len(groups))):
+            continue
+        if g.pair is not None:
+            if frozenset(g.pair) in pairs:
+                continue
+            pairs.add(frozenset(g.pair))
+        keep.append(g)
     return keep
 
 

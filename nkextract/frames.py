@@ -244,9 +244,12 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
     nxt = view.doc[span.end] if span.end < view.sent.end else None
     if counted is None and nxt is not None and view.pos_of(nxt) in ("VERB", "ADJ"):
         verbs.insert(0, (nxt, "verb"))
-    for tok in path_up(root)[1:]:
+    path = path_up(root)
+    for below, tok in zip(path, path[1:]):
         if tok.i in inside:
             continue
+        if verbs and below.dep_ in _OTHER_CLAUSE:
+            break  # "three million were hit by the quake, 316,000 of them lost their lives"
         pos = view.pos_of(tok)
         if pos in ("NOUN", "PROPN") and tok is not counted:
             nouns.append((tok, "of" if any(c.lower_ == "of" for c in tok.children) else "governing noun"))
@@ -332,6 +335,10 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
                 and w not in fr.subgroups and w not in fr.people):
             return _singular(w), f"{how}:{w}", tok
     return "", "", None
+
+
+# Edges into another clause: what is said there is said of that clause's figures.
+_OTHER_CLAUSE = frozenset({"ccomp", "conj", "advcl", "parataxis", "relcl"})
 
 
 def _is_age(view: SentenceView, span: Any) -> bool:

@@ -257,6 +257,26 @@ class Stories:
             norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
             self.vec[src] = {w: x / norm for w, x in v.items()}
         self._cache: dict[tuple[str, str], float] = {}
+        # the years each article states for its figures: what its story is about
+        self.years: dict[str, set[int]] = defaultdict(set)
+        for c in claims:
+            p = _period_of(c) if c.time_source in ("sentence", "relative") else None
+            if p is None:
+                continue
+            years = {d.year for d in (p.start, p.end) if d is not None}
+            for m in _mentions(c):
+                self.years[m["source"]].update(years)
+
+    def speaks_of(self, c: Claim, p: Period) -> bool:
+        """Can a figure that states no time be about period ``p``?  Not when its article
+        states times for its figures and none is within a year of ``p`` (a tsunami report
+        of 2004 against a toll stated for 1883)."""
+        stated = set().union(*(self.years.get(f, set()) for f in _files(c)))
+        if not stated:
+            return True
+        lo = (p.start or p.end).year - 1  # type: ignore[union-attr]
+        hi = (p.end or p.start).year + 1  # type: ignore[union-attr]
+        return any(lo <= y <= hi for y in stated) or (p.start is None and min(stated) <= hi)
 
     def top_terms(self, source: str, k: int = STORY_TERMS) -> list[str]:
         """The words that most mark a document's story and that another document shares
@@ -478,8 +498,16 @@ class Comparer:
                     # "the toll rose to 51,000" against "25,000": a count that moved
                     return "trend", PERIOD_UNKNOWN, f"a running count (“{run}”), no dates"
                 return "same", PERIOD_UNKNOWN, "no period stated"
-            return "same", PERIOD_UNKNOWN, f"period {(pa or pb).key()} vs none stated"
+            stated, other = (pa, b) if pa is not None else (pb, a)
+            assert stated is not None
+            if self.stories is not None and not self.stories.speaks_of(other, stated):
+                # the other article speaks of other years: another event, another time
+                return "trend", PERIOD_UNKNOWN, f"period {stated.key()} vs an article about other years"
+            return "same", PERIOD_UNKNOWN, f"period {stated.key()} vs none stated"
         flow = a.measure in self.fr.flows
+        if (da or db) and _files(a) & _files(b):
+            # one article: a figure that states no time speaks of the time it is about
+            return "same", PERIOD_DOCUMENT, f"period {(pb if da else pa).key()} in one article"
         if da or db:
             # an article's date (or a report's year) is when it was written, not what the
             # figure measured: only far-apart dates say two moments
@@ -488,6 +516,10 @@ class Comparer:
             if not (da and db) and not pa.overlaps(pb) and abs(_mid(pa) - _mid(pb)) > DOCUMENT_DAYS:
                 stated, other = (pb, pa) if da else (pa, pb)
                 return "trend", PERIOD_DOCUMENT, f"stated {stated.key()} vs article of {other.key()}"
+            if not (da and db) and self.stories is not None:
+                stated, undated = (pb, a) if da else (pa, b)
+                if not self.stories.speaks_of(undated, stated):
+                    return "trend", PERIOD_DOCUMENT, f"period {stated.key()} vs an article about other years"
             return "same", PERIOD_DOCUMENT, "articles of about the same time"
         if flow and pa.grain != pb.grain and "span" not in (pa.grain, pb.grain):
             return None  # a quarterly and an annual growth rate are different measures
@@ -541,23 +573,28 @@ class Comparer:
         """A ``same`` group: a conflict if any two of its intervals do not meet.
 
         The group's confidence is that of the disagreement it reports (the most severe
-        among its surest pairs), not of its weakest pair: a third source that agrees
-        with one side does not make the disagreement less sure.
+        among the pairs sure enough to be listed, huge gaps doubted), not of its weakest
+        pair: a third source that agrees with one side does not make the disagreement
+        less sure.
         """
         cs = [claims[i] for i in members]
         pairs = [(claims[i], claims[j], rels[(i, j)]) for i, j in combinations(sorted(members), 2)]
-        disagree = [(gap_ratio(a, b) or float("inf"), a, b, r) for a, b, r in pairs if not overlaps(a, b, self.tol)]
+        disagree = []
+        for a, b, r in pairs:
+            if not overlaps(a, b, self.tol):
+                ratio = gap_ratio(a, b) or float("inf")
+                disagree.append((ratio, a, b, r, _score(r) * _gap_doubt(ratio, a.kind)))
         if not disagree:
             rel = max((r for _, _, r in pairs), key=lambda r: r.strength)
             return self._group("agree", cs, None, rel.strength,
                                "; ".join(rel.evidence) + f"; intervals meet at {self.tol:.0%} tolerance")
-        sure = [d for d in disagree if _score(d[3]) >= DEFAULT_MIN_CONFIDENCE] or disagree
+        sure = [d for d in disagree if d[4] >= DEFAULT_MIN_CONFIDENCE] or [max(disagree, key=lambda d: d[4])]
         sure = [d for d in sure if _well_read(d[1]) and _well_read(d[2])] or sure
-        ratio, a, b, rel = max(sure, key=lambda d: (d[0], _score(d[3])))
+        ratio, a, b, rel, confidence = max(sure, key=lambda d: (d[0], d[4]))
         lo, hi = sorted((a, b), key=lambda c: _bounds(c)[0])
         sev = None if math.isinf(ratio) else ratio
         why = "; ".join(rel.evidence) + f"; {_shown(lo)} vs {_shown(hi)}" + (f", ×{ratio:.1f}" if sev else "")
-        g = self._group("conflict", cs, sev, _score(rel) * _gap_doubt(ratio, a.kind), why)
+        g = self._group("conflict", cs, sev, confidence, why)
         g.pair = tuple(sorted((f"{a.low}:{a.high}:{' '.join(a.text.split())}",
                                f"{b.low}:{b.high}:{' '.join(b.text.split())}")))
         return g

@@ -224,6 +224,18 @@ def head_text(text: str) -> str:
     return text[:cut if cut > HEAD_CHARS // 3 else HEAD_CHARS]
 
 
+# What stands before a name on its line when the name is the writer's, not the story's:
+# "By Jennifer Sieg", "date 2019-12-01 John Smith", "(CNN)", "LONDON (Reuters)",
+# "Posted May 31, 2011 by ...", "Photo: ...".
+_BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:(?:written\s+|reported\s+|words\s+)?by|photo(?:graph)?s?(?:\s+by)?|credit|"
+                     r"(?-i:[A-Z][A-Z ,.]*)?\(|date\b[^\n]*|posted\b[^\n]*|updated\b[^\n]*|\d{4}-\d\d-\d\d)[ \t]*[:|,\-\u2013]?[ \t]*$", re.I)
+
+
+def byline(text: str, start: int) -> bool:
+    """Is the name at ``start`` a byline or a credit (the writer, not the subject)?"""
+    return bool(_BYLINE.search(text, max(0, text.rfind("\n", 0, start)), start)) if start else False
+
+
 # Unicode spaces (NBSP, thin space, ...) become plain spaces before spaCy sees the text:
 # one character for one, so offsets stay those of the file.
 SPACES = {ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -318,7 +330,7 @@ class Extractor:
             for (k, seg, _, found), sdoc in zip(kept, docs):
                 p = pieces[k]
                 lede = 2.0 if p.base + seg.start < HEAD_CHARS else 1.0
-                body[k].extend((e.text, e.label_, lede) for e in sdoc.ents)
+                body[k].extend((e.text, e.label_, lede) for e in sdoc.ents if not byline(sdoc.text, e.start_char))
                 out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
                                                  p.text[seg.start:seg.end], seg.at_line_start,
                                                  seg.prev_text, found))
@@ -367,7 +379,8 @@ class Extractor:
         for text, d in zip(heads, docs):
             title_end = text.find("\n", text.find(text.strip()[:1]) if text.strip() else 0)
             title_end = len(text) if title_end < 0 else title_end
-            out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents])
+            out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents
+                        if not byline(d.text, e.start_char)])
         return out
 
 

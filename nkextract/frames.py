@@ -749,12 +749,18 @@ def document_context(fr: FrameRules, head_ents: Iterable[tuple[str, str, float]]
             score[r.key] += weight
             first.setdefault(r.key, r)
             order.setdefault(r.key, len(order))
-    ranked = sorted((k for k in score if not (k in speaking or any(k in s or s in k for s in speaking if len(s) > 3))),
+    ranked = sorted((k for k in score if not any(_within(k, s) or _within(s, k) for s in speaking if len(s) > 3)),
                     key=lambda k: (-score[k], order[k]))
     ctx = DocContext([first[k] for k in ranked])
     for r in ctx.ranked:
         ctx.by_label.setdefault(r.label, r)
     return ctx
+
+
+def _within(a: str, b: str) -> bool:
+    """Is name ``a`` a run of whole words of name ``b``?  "WHO" is the speaker "the WHO
+    says"; "Syria" is not the speaker "Syrian Observatory for Human Rights"."""
+    return f" {a} " in f" {b} "
 
 
 def finish_document(claims: Sequence[Any], ctx: DocContext) -> None:

@@ -128,6 +128,38 @@ def test_running_count_marked_in_the_frame_is_a_trend(cmp):
     assert r is not None and r.kind == "trend" and any("running" in e for e in r.evidence)
 
 
+def test_an_undated_figure_speaks_of_the_years_its_article_states(rules):
+    """A toll stated for 1883 is not a 2004 tsunami article's undated toll; with an article
+    that states no year, nothing tells them apart."""
+    old = _toll(36_000, "a.txt", time=1883, time_source="sentence")
+    undated = _toll(30_000, "b.txt")
+    dated_sibling = _toll(10_000, "b.txt", time=2004, time_source="sentence")
+    r = Comparer(rules, 0.1, Stories([old, undated, dated_sibling])).relate(old, undated)
+    assert r is not None and r.kind == "trend" and any("other years" in e for e in r.evidence)
+    r = Comparer(rules, 0.1, Stories([old, undated])).relate(old, undated)
+    assert r is not None and r.kind == "same"
+
+
+def test_in_one_article_a_figure_with_no_time_of_its_own_is_of_the_time_discussed(rules):
+    """The article's date does not make a trend of "at least 10,000 were killed in June
+    1989" and "the government says 200 civilians were killed" in one 2017 article."""
+    sentence = "At least 10,000 were killed in June 1989, while the government says 200 were."
+    a = _toll(10_000, "a.txt", time=1989, time_source="sentence", sentence=sentence)
+    b = _toll(200, "a.txt", period="2017-12-24", period_grain="day", time_source="document", sentence=sentence)
+    b.time = 2017
+    r = Comparer(rules, 0.1, Stories([a, b])).relate(a, b)
+    assert r is not None and r.kind == "same" and any("one article" in e for e in r.evidence)
+
+
+def test_the_headline_is_the_surest_disagreement_not_a_doubted_gap(rules):
+    """A group whose widest gap is doubted (counts 150x apart) takes its confidence
+    from the disagreement it can stand behind."""
+    cs = [_toll(4_000, "a.txt", attribution="UN"), _toll(150_000, "b.txt", attribution="Greenpeace"),
+          _toll(1_000, "c.txt", attribution="a local paper")]
+    gs = [g for g in group_claims(cs, 0.1, rules) if g.verdict == "conflict"]
+    assert gs and "“4,000” vs “150,000”, ×37.5" in gs[0].why and gs[0].confidence >= C.DEFAULT_MIN_CONFIDENCE
+
+
 def test_unit_family():
     assert unit_family(unit="USD/year", kind="rate") == unit_family(unit="USD", kind="money") == "USD"
     assert unit_family(unit="people/year", kind="rate") != unit_family(unit="people", kind="count")

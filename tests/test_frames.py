@@ -83,3 +83,16 @@ def test_rules_only_pipeline_still_gives_measure_and_period(blank_extractor):
     assert c.measure == "death toll" and c.period == "2023" and c.modality == "actual"
     d = _claim(blank_extractor, "Sales will reach $4bn.", "$4bn")
     assert d.modality == "forecast" and d.period == "2024-03-12"
+
+
+@pytest.mark.model
+def test_the_writer_and_the_speaker_are_not_what_the_article_is_about(model_extractor):
+    """A byline ("By Jennifer Sieg"), a wire credit ("(Reuters)") and a source whose name
+    holds a place ("the Syrian Observatory for Human Rights") leave the subject to the
+    place the title names."""
+    text = ("Activists say 560,000 killed in Syria since 2011\n\nBy Jennifer Sieg\n\n"
+            "BEIRUT (Reuters) - The Syrian Observatory for Human Rights said 560,000 people had been "
+            "killed in the war.\n")
+    claims = model_extractor.extract(Document("syria.txt", text, "utf-8", "x"))
+    assert claims and claims[0].doc_entities[0] == "Syria"
+    assert not {"Jennifer Sieg", "Reuters"} & set(claims[0].doc_entities)

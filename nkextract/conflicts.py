@@ -498,9 +498,10 @@ class Comparer:
                     # "the toll rose to 51,000" against "25,000": a count that moved
                     return "trend", PERIOD_UNKNOWN, f"a running count (“{run}”), no dates"
                 return "same", PERIOD_UNKNOWN, "no period stated"
-            stated, other = (pa, b) if pa is not None else (pb, a)
+            (stated, own), other = ((pa, a), b) if pa is not None else ((pb, b), a)
             assert stated is not None
-            if self.stories is not None and not self.stories.speaks_of(other, stated):
+            if own.time_source in ("sentence", "relative") and self.stories is not None \
+                    and not self.stories.speaks_of(other, stated):
                 # the other article speaks of other years: another event, another time
                 return "trend", PERIOD_UNKNOWN, f"period {stated.key()} vs an article about other years"
             return "same", PERIOD_UNKNOWN, f"period {stated.key()} vs none stated"

@@ -377,9 +377,14 @@ def _partner(fr: FrameRules, m: Measure, order: list[tuple[Any, str]], how: str,
 
 
 def _verb_phrase(tok: Any, lemma_of: Any) -> list[str]:
-    """A verb's lemma with its particle or adverb first ("lay off", "work abroad"), then alone."""
+    """A verb's lemma with its particle or adverb first ("lay off", "work abroad") or its
+    prepositional phrase ("take to the streets"), then alone."""
     base = lemma_of(tok)
     out = [f"{base} {c.lower_}" for c in tok.rights if c.dep_ in ("prt", "advmod") and c.i <= tok.i + 2]
+    for prep in (c for c in tok.rights if c.dep_ == "prep" and c.i <= tok.i + 2):
+        for obj in (o for o in prep.children if o.dep_ == "pobj"):
+            det = " ".join(d.lower_ for d in obj.lefts if d.dep_ == "det")
+            out += [f"{base} {prep.lower_} {det} {obj.lower_}".replace("  ", " "), f"{base} {prep.lower_} {obj.lower_}"]
     return out + [base, tok.lower_]
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Sequence
 
 from .figures import Figure, FigureFinder, YearMention
-from .frames import (FrameRules, SentenceView, ents_of, find_holder, find_measure, find_modality, find_running,
-                     find_scope, measure_near, measure_words, path_up)
+from .frames import (FrameRules, SentenceView, ents_of, find_holder, find_increment, find_measure, find_modality,
+                     find_running, find_scope, measure_near, measure_words, path_up)
 from .periods import Period, PeriodFinder, PeriodMention
 from .quantities import Lexicon
 from .rules import Rules
@@ -377,6 +377,9 @@ class ClaimBuilder:
         running = find_running(fr, view, span)
         if running:
             c.frame["running"] = running
+        increment = find_increment(view, span)
+        if increment:
+            c.frame["increment"] = increment
 
     def _antecedent(self, earlier: list[Claim], kind: str) -> Claim | None:
         """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means:

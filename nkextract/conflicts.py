@@ -336,8 +336,11 @@ class Comparer:
 
     def eligible(self, c: Claim) -> bool:
         """Claims worth comparing: a measure, a value, a quantity kind; not a bare
-        fractional "count" ("16.5 and 4.0 per cent" read as 16.5 of nothing)."""
+        fractional "count" ("16.5 and 4.0 per cent" read as 16.5 of nothing), not a step
+        added to an earlier figure ("19 more were injured")."""
         if not c.measure or c.kind in _NOT_COMPARED or (c.low is None and c.high is None):
+            return False
+        if (c.frame or {}).get("increment"):
             return False
         v = c.low if c.low is not None else c.high
         return not (c.kind == "count" and c.unit is None and v is not None and v != int(v) and v < 1000)
@@ -448,6 +451,8 @@ class Comparer:
         how_a, how_b = _holder_how(a), _holder_how(b)
         ka, kb = (self.key(ha) if ha else ""), (self.key(hb) if hb else "")
         strong_a, strong_b = _explicit(how_a), _explicit(how_b)
+        if a.measure in self.fr.named and not (strong_a and strong_b and ka == kb):
+            return None  # a person's age is that person's: both sentences must name them
         docs_a = {self.key(e) for e in a.doc_entities}
         docs_b = {self.key(e) for e in b.doc_entities}
         if not ka and not kb:
@@ -589,8 +594,8 @@ class Comparer:
             rel = max((r for _, _, r in pairs), key=lambda r: r.strength)
             return self._group("agree", cs, None, rel.strength,
                                "; ".join(rel.evidence) + f"; intervals meet at {self.tol:.0%} tolerance")
+        disagree = [d for d in disagree if _headline(d[1]) and _headline(d[2])] or disagree
         sure = [d for d in disagree if d[4] >= DEFAULT_MIN_CONFIDENCE] or [max(disagree, key=lambda d: d[4])]
-        sure = [d for d in sure if _well_read(d[1]) and _well_read(d[2])] or sure
         ratio, a, b, rel, confidence = max(sure, key=lambda d: (d[0], d[4]))
         lo, hi = sorted((a, b), key=lambda c: _bounds(c)[0])
         sev = None if math.isinf(ratio) else ratio
@@ -614,10 +619,13 @@ class Comparer:
                      modality=_common(c.modality for c in cs))
 
 
-def _well_read(c: Claim) -> bool:
-    """A figure whose own words say what it measures: it may stand for its group's
-    disagreement.  A bare small number whose measure was borrowed from the words around
-    it ("40", "three") joins a group but is not the headline."""
+def _headline(c: Claim) -> bool:
+    """A figure that may stand for its group's disagreement: its own words say what it
+    measures, and it is a figure, not a magnitude.  A bare small number whose measure was
+    borrowed from the words around it ("40", "three") or a vague "dozens" joins a group
+    but is not the headline."""
+    if _vague(c):
+        return False
     how = (c.frame or {}).get("measure", "")
     borrowed = how.startswith(("context", "previous sentence", "antecedent", "window", "clause noun"))
     v = c.high if c.high is not None else c.low
@@ -889,7 +897,9 @@ def _disagreements(comp: Sequence[int], adj: dict[int, dict[int, Relation]], cla
     seeds = []
     for i in comp:
         for j, r in adj[i].items():
-            if j > i and same(i, j) and _score(r) >= DEFAULT_MIN_CONFIDENCE and not overlaps(claims[i], claims[j], cmp.tol):
+            a, b = claims[i], claims[j]
+            if j > i and same(i, j) and _score(r) >= DEFAULT_MIN_CONFIDENCE and not overlaps(a, b, cmp.tol) \
+                    and not (_vague(a) or _vague(b)):
                 seeds.append((_score(r), i, j))
     covered: set[tuple[int, int]] = set()
     out: list[list[int]] = []

@@ -228,7 +228,8 @@ def head_text(text: str) -> str:
 # "By Jennifer Sieg", "date 2019-12-01 John Smith", "(CNN)", "LONDON (Reuters)",
 # "Posted May 31, 2011 by ...", "Photo: ...".
 _BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:(?:written\s+|reported\s+|words\s+)?by|photo(?:graph)?s?(?:\s+by)?|credit|"
-                     r"(?-i:[A-Z][A-Z ,.]*)?\(|date\b[^\n]*|posted\b[^\n]*|updated\b[^\n]*|\d{4}-\d\d-\d\d)[ \t]*[:|,\-\u2013]?[ \t]*$", re.I)
+                     r"(?-i:[A-Z][A-Z ,.]*)?\(|date\b[^\n]*|posted\b[^\n]*|updated\b[^\n]*|\d{4}-\d\d-\d\d)"
+                     r"[ \t]*[:|,\-\u2013]?[ \t]*$", re.I)
 
 
 def byline(text: str, start: int) -> bool:

@@ -70,6 +70,7 @@ class FrameRules:
             for v in m.verbs:
                 self.verb_measure.setdefault(v, []).append(m)
         self.flows = frozenset(m.key for m in self.measures if m.flow)
+        self.named = frozenset(m.key for m in self.measures if m.named)
         self.known = frozenset(m.key for m in self.measures)
         phrases = sorted({w for w in self.noun_measure if " " in w} | {w for w in self.verb_measure if " " in w},
                          key=lambda p: (-len(p), p))
@@ -82,6 +83,12 @@ class FrameRules:
         sc = fr.get("scope", {})
         self.subgroups = frozenset(w.lower() for w in sc.get("subgroups", []))
         self.soft_scope = frozenset(w.lower() for w in sc.get("soft", []))
+        part, units = sc.get("part_of_period", []), sc.get("period_units", [])
+        # "the first night", "in the first three days", "the opening week of": a part of a period
+        self.period_part = re.compile(
+            r"\b(" + "|".join(map(re.escape, part)) + r")\s+(?:(?:\w+|\d+)\s+)?("
+            + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + r")\b", re.I) \
+            if part and units else None
         att = rules.context.get("attribution", {})
         self.att_verbs = frozenset(w.lower() for w in att.get("verbs", []))
         self.report_nouns = frozenset(w.lower() for w in att.get("report_nouns", []))
@@ -494,6 +501,12 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     return None, "", anaphor
 
 
+def _one_of(noun: Any) -> bool:
+    """"Australia's largest investor", "Britain's second-biggest bank": a superlative says
+    the noun is one member of the possessor (a firm), not the possessor itself."""
+    return noun.tag_ in ("NN", "NNS") and any(c.tag_ in ("JJS", "RBS") for c in noun.lefts)
+
+
 def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: Any,
                        measured: Any = None) -> Iterable[tuple[Any, str]]:
     """Tokens that may name the holder, best first, with the relation that links them.
@@ -529,7 +542,7 @@ def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: A
             break
     for n in nouns:
         for c in n.children:
-            if c.dep_ == "poss":
+            if c.dep_ == "poss" and not _one_of(n):
                 yield c, "possessive"
         for c in n.lefts:
             if c.dep_ in ("compound", "amod", "nmod") and c.i not in inside:
@@ -551,7 +564,7 @@ def _holder_candidates(fr: FrameRules, view: SentenceView, span: Any, counted: A
             if c.dep_ in ("nsubj", "nsubjpass") and c.i not in inside and not fr.is_report_noun(c):
                 yield c, "subject"
                 for cc in c.children:
-                    if cc.dep_ in ("poss", "compound"):
+                    if cc.dep_ in ("poss", "compound") and not _one_of(c):
                         yield cc, "subject"
     if span.root.dep_ == "appos":
         yield span.root.head, "apposition"
@@ -670,7 +683,8 @@ def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places:
                holder: EntityRef | None) -> list[str]:
     """Places and subgroups that restrict the figure: the counted noun itself
     ("civilians"), and the modifiers of it and of the noun that names the measure
-    ("rural and urban excess deaths", "the civilian death toll"), and places ("in Russia").
+    ("rural and urban excess deaths", "the civilian death toll"), places ("in Russia"),
+    and a part of a period its sentence names ("the first night").
 
     A place that is the holder itself is not a restriction of it.
     """
@@ -684,6 +698,10 @@ def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places:
         for base, w in words:
             if (w in fr.subgroups or base in fr.subgroups) and base not in out:
                 out.append(base)
+    if fr.period_part is not None:
+        m = fr.period_part.search(view.sent.text)
+        if m is not None:
+            out.append(" ".join(m.group(0).lower().split()))
     return out
 
 
@@ -704,6 +722,22 @@ def find_running(fr: FrameRules, view: SentenceView, span: Any) -> str:
     for tok in view.doc[max(view.sent.start, span.start - 3):span.start]:
         if view.lemma_of(tok) in fr.running or tok.lower_ in fr.running:
             return tok.lower_
+    return ""
+
+
+def find_increment(view: SentenceView, span: Any) -> str:
+    """The word that makes a figure an addition to an earlier one ("19 more were injured",
+    "a further 12 died", "another 500 jobs"), or "": a step, not a total to compare.
+    "1,427 more deaths ... than the average" is a difference from a baseline (a level)."""
+    doc, sent = view.doc, view.sent
+    after = doc[span.end] if span.end < sent.end else None
+    if after is not None and after.lower_ == "more":
+        if not any(t.lower_ == "than" for t in doc[after.i + 1:sent.end]):
+            return "more"
+        return ""
+    before = [t.lower_ for t in doc[max(sent.start, span.start - 2):span.start]]
+    if before[-1:] == ["another"] or before[-2:] == ["a", "further"]:
+        return before[-1]
     return ""
 
 

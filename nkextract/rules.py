@@ -101,14 +101,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST, "holder": BOOL, "measure": "str"}]},
     "measures.toml": {"measure": [{"key": "str", "nouns": STR_LIST, "verbs": STR_LIST, "needs": "str",
-                                   "kinds": STR_LIST, "flow": BOOL, "people": BOOL}]},
+                                   "kinds": STR_LIST, "flow": BOOL, "people": BOOL, "named": BOOL}]},
     "frames.toml": {
         "holders": {"labels": STR_LIST, "anaphora": LIST_MAP, "aliases": LIST_MAP, "demonyms": STR_MAP},
         "modality": {"forecast": STR_LIST, "target": STR_LIST, "hypothetical": STR_LIST,
                      "estimate": STR_LIST, "reporting": STR_LIST},
         "periods": {"this": STR_LIST, "last": STR_LIST, "next": STR_LIST, "cumulative": STR_LIST,
                     "weekdays": STR_LIST, "running": STR_LIST},
-        "scope": {"subgroups": STR_LIST, "soft": STR_LIST},
+        "scope": {"subgroups": STR_LIST, "soft": STR_LIST, "part_of_period": STR_LIST, "period_units": STR_LIST},
         "contrast": {"cues": STR_LIST},
     },
 }
@@ -149,6 +149,7 @@ class Measure:
     kinds: tuple[str, ...] = ()
     flow: bool = False
     people: bool = False  # it counts people: a count of things never takes it from a verb
+    named: bool = False  # one holder's property only when its sentence names the holder (a person's age)
 
 
 @dataclass
@@ -412,7 +413,7 @@ def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rule
     measures = [Measure(key=x["key"].lower(), nouns=tuple(_lower_list(x.get("nouns", []))),
                         verbs=tuple(_lower_list(x.get("verbs", []))), needs=x.get("needs", "any"),
                         kinds=tuple(x.get("kinds", [])), flow=bool(x.get("flow", False)),
-                        people=bool(x.get("people", False)))
+                        people=bool(x.get("people", False)), named=bool(x.get("named", False)))
                 for x in m["measures.toml"].get("measure", [])]
     return Rules(
         numbers=m["numbers.toml"],

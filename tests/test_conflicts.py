@@ -47,6 +47,12 @@ def _toll(value, source, holder="Haiti", how="'from'", **kw):
                       concepts=(), doc_entities=(holder,), **kw)
 
 
+def _age(value, source, holder, how="apposition"):
+    return make_claim(value, source=source, unit="years", kind="duration", holder=holder, holder_how=how,
+                      measure="age", measure_how="apposition", subject="age", key="age", head="age",
+                      concepts=(), doc_entities=("New York",), sentence=f"{holder}, {value}, appeared in court.")
+
+
 # --- which pairs are one quantity ----------------------------------------------------------------
 # (name, a, b, expected relation kind or None)
 PAIRS = [
@@ -102,6 +108,10 @@ PAIRS = [
     ("a place named in one sentence against another article's whole story",
      _toll(6_000, "a.txt", holder="Indonesia", how="own 'in'"),
      _toll(230_000, "b.txt", holder="Indonesia", how="document"), None),
+    ("an age is one named person's: an unnamed 53-year-old is someone else",
+     _age(33, "a.txt", "Zacarias Moussaoui"), _age(53, "b.txt", "New York", how="document"), None),
+    ("one person's age in two articles",
+     _age(33, "a.txt", "Zacarias Moussaoui"), _age(34, "b.txt", "Zacarias Moussaoui"), "same"),
     ("a running count with no dates: the count moved",
      _toll(25_000, "a.txt", period=None),
      make_claim(51_000, source="b.txt", holder="Haiti", holder_how="'from'", measure="death toll",

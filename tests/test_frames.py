@@ -96,3 +96,24 @@ def test_the_writer_and_the_speaker_are_not_what_the_article_is_about(model_extr
     claims = model_extractor.extract(Document("syria.txt", text, "utf-8", "x"))
     assert claims and claims[0].doc_entities[0] == "Syria"
     assert not {"Jennifer Sieg", "Reuters"} & set(claims[0].doc_entities)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence,figure,increment", [
+    ("Nineteen more were injured, the governor said.", "Nineteen", "more"),
+    ("Police said a further 12 people died overnight.", "12", "further"),
+    ("The firm will cut another 500 jobs.", "500", "another"),
+    ("There were 1,427 more deaths than the average.", "1,427", None),  # a difference from a baseline
+    ("More than 500 people died.", "More than 500", None),
+])
+def test_a_step_added_to_an_earlier_figure_is_marked(model_extractor, sentence, figure, increment):
+    assert _claim(model_extractor, sentence, figure).frame.get("increment") == increment
+
+
+@pytest.mark.model
+def test_a_part_of_a_period_restricts_the_figure(model_extractor):
+    """150 wounded on "the first night" are part of 200 wounded in three nights."""
+    c = _claim(model_extractor, "The first night of bombings left 150 people wounded.", "150")
+    assert "first night" in c.scope
+    whole = _claim(model_extractor, "Some 200 people were wounded in three nights of bombings.", "Some 200")
+    assert not whole.scope

@@ -371,7 +371,9 @@ class ClaimBuilder:
             c.holder = holder.name
         modality, cue = find_modality(fr, view, span, counted)
         c.measure, c.modality = measure, modality
-        c.scope = find_scope(fr, view, [counted, mtok], places, holder)
+        if msrc == "apposition" and c.unit is None and c.kind == "count":
+            c.unit, c.kind = "years", "duration"  # "Smith, 29,": an age, as "a 29-year-old" is
+        c.scope = find_scope(fr, view, [counted, mtok], places, holder, span)
         c.frame = {"holder": hsrc or (f"?{anaphor}" if anaphor else ""), "measure": msrc,
                    "period": c.time_source or "", "modality": cue}
         running = find_running(fr, view, span)

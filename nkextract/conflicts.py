@@ -332,6 +332,11 @@ class Comparer:
         self.key = lru_cache(maxsize=65536)(self.fr.key)
         self.known = self.fr.known
 
+    def tol_of(self, c: Claim) -> float:
+        """The tolerance two figures of ``c``'s measure meet at: none for an exact measure
+        (a person is 76 or 77, not "about" either), else the user's."""
+        return 0.0 if c.measure in self.fr.exact else self.tol
+
     # --- keys ---------------------------------------------------------------------------
 
     def eligible(self, c: Claim) -> bool:
@@ -395,6 +400,10 @@ class Comparer:
         same_file = bool(_files(a) & _files(b))
         if not same_file and self.stories is not None:
             strength *= self.stories.factor(a, b)
+        # small counts of people are usually incidents; a person's age is small and is one
+        # quantity wherever it is stated
+        counts = a.measure not in self.fr.named
+        inc_a, inc_b = counts and _incident(a), counts and _incident(b)
         if not same_file and (a.holder or b.holder) and not (_explicit(_holder_how(a)) or _explicit(_holder_how(b))):
             # neither sentence names the holder: only the articles' subjects and the
             # figures' own words say it is one quantity; two reports of one story (their
@@ -404,13 +413,13 @@ class Comparer:
                 evidence.append("two reports of one story")
             else:
                 strength *= _similar(a, b)
-        elif not same_file and (_incident(a) or _incident(b)):
+        elif not same_file and (inc_a or inc_b):
             # "three Israelis were killed" and "234 Israelis killed": a small count is
             # usually one incident's; only near-identical sentences make it the same one
             strength *= _similar(a, b, INCIDENT_FLOOR)
         if _vague(a) or _vague(b):
             strength *= VAGUE  # "dozens", "hundreds of thousands": a magnitude, not a figure to dispute
-        if _small(a) and _small(b):
+        if inc_a and inc_b:
             # "five died on Queensland roads" vs "seven", "killed 10 Israelis ..., while two
             # bombers killed four": small counts are usually two incidents, even side by side
             strength *= SMALL_PAIR
@@ -427,7 +436,7 @@ class Comparer:
             return Relation("trend", strength, tuple(evidence))
         if kinds == ["forecast"]:
             return Relation("forecast", strength, tuple(evidence))
-        if same_file and not overlaps(a, b, self.tol):
+        if same_file and not overlaps(a, b, self.tol_of(a)):
             # one article giving two values of one quantity: a disagreement only when it
             # sets them against each other; else it tells them apart in a way we missed
             contrast = self._contrast(a, b)
@@ -499,7 +508,7 @@ class Comparer:
         if pa is None or pb is None:
             if pa is None and pb is None:
                 run = _running(a) or _running(b)
-                if run and not overlaps(a, b, self.tol):
+                if run and not overlaps(a, b, self.tol_of(a)):
                     # "the toll rose to 51,000" against "25,000": a count that moved
                     return "trend", PERIOD_UNKNOWN, f"a running count (“{run}”), no dates"
                 return "same", PERIOD_UNKNOWN, "no period stated"
@@ -587,13 +596,13 @@ class Comparer:
         pairs = [(claims[i], claims[j], rels[(i, j)]) for i, j in combinations(sorted(members), 2)]
         disagree = []
         for a, b, r in pairs:
-            if not overlaps(a, b, self.tol):
+            if not overlaps(a, b, self.tol_of(a)):
                 ratio = gap_ratio(a, b) or float("inf")
                 disagree.append((ratio, a, b, r, _score(r) * _gap_doubt(ratio, a.kind)))
         if not disagree:
             rel = max((r for _, _, r in pairs), key=lambda r: r.strength)
             return self._group("agree", cs, None, rel.strength,
-                               "; ".join(rel.evidence) + f"; intervals meet at {self.tol:.0%} tolerance")
+                               "; ".join(rel.evidence) + f"; intervals meet at {self.tol_of(cs[0]):.0%} tolerance")
         disagree = [d for d in disagree if _headline(d[1]) and _headline(d[2])] or disagree
         sure = [d for d in disagree if d[4] >= DEFAULT_MIN_CONFIDENCE] or [max(disagree, key=lambda d: d[4])]
         ratio, a, b, rel, confidence = max(sure, key=lambda d: (d[0], d[4]))
@@ -677,12 +686,6 @@ _VAGUE_RE = re.compile(r"(?:\w+\s+)?(?:dozens|scores|tens|hundreds|thousands|mil
 
 def _vague(c: Claim) -> bool:
     return bool(_VAGUE_RE.fullmatch(" ".join(c.text.split())))
-
-
-def _small(c: Claim) -> bool:
-    """A count of people small enough to be one incident's (not an age: a person's age is
-    small and is one quantity wherever it is stated)."""
-    return _incident(c) and c.measure != "age"
 
 
 def _incident(c: Claim) -> bool:
@@ -856,7 +859,7 @@ def group_claims(claims: Sequence[Claim], tol: float = 0.1, rules: Rules | None 
                 if not any(p.kind == kind for p in pairs):
                     continue
                 rel = next(p for p in pairs if p.kind == kind)
-                sev = _max_ratio(cs, cmp.tol) if kind == "trend" else None
+                sev = _max_ratio(cs, cmp.tol_of(cs[0])) if kind == "trend" else None
                 groups.append(cmp._group(kind, cs, sev, min(p.strength for p in pairs),
                                          "; ".join(rel.evidence)))
         groups.extend(_inconsistencies(comp, adj, claims, rels, cmp))
@@ -898,7 +901,7 @@ def _disagreements(comp: Sequence[int], adj: dict[int, dict[int, Relation]], cla
     for i in comp:
         for j, r in adj[i].items():
             a, b = claims[i], claims[j]
-            if j > i and same(i, j) and _score(r) >= DEFAULT_MIN_CONFIDENCE and not overlaps(a, b, cmp.tol) \
+            if j > i and same(i, j) and _score(r) >= DEFAULT_MIN_CONFIDENCE and not overlaps(a, b, cmp.tol_of(a)) \
                     and not (_vague(a) or _vague(b)):
                 seeds.append((_score(r), i, j))
     covered: set[tuple[int, int]] = set()
@@ -953,7 +956,7 @@ def _inconsistencies(comp: Sequence[int], adj: dict[int, dict[int, Relation]], c
             if not (_stated(part) and _stated(whole)) or part.period != whole.period:
                 continue  # "in the same year": a part and a whole of other or unknown times may differ
             whole_v, note = _about(whole)
-            if part.low is None or whole_v is None or not part.low > whole_v * (1 + cmp.tol):
+            if part.low is None or whole_v is None or not part.low > whole_v * (1 + cmp.tol_of(part)):
                 continue
             why = "; ".join(rel.evidence) + f"; the part {_shown(part)} is larger than the whole {_shown(whole)}"
             if note:

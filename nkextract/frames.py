@@ -71,6 +71,7 @@ class FrameRules:
                 self.verb_measure.setdefault(v, []).append(m)
         self.flows = frozenset(m.key for m in self.measures if m.flow)
         self.named = frozenset(m.key for m in self.measures if m.named)
+        self.exact = frozenset(m.key for m in self.measures if m.exact)
         self.known = frozenset(m.key for m in self.measures)
         phrases = sorted({w for w in self.noun_measure if " " in w} | {w for w in self.verb_measure if " " in w},
                          key=lambda p: (-len(p), p))
@@ -129,10 +130,12 @@ class FrameRules:
     def is_report_noun(self, tok: Any) -> bool:
         return tok.lower_ in self.report_nouns
 
-    def measure_for(self, words: Sequence[str], kind: str) -> Measure | None:
-        """The measure a noun phrase or verb lemma names, if any fits the figure's kind."""
+    def measure_for(self, words: Sequence[str], kind: str, verb: bool = False) -> Measure | None:
+        """The measure a noun phrase or verb lemma names, if any fits the figure's kind; a
+        verb's own measures first ("paid $192m" is a price, though "pay" is also a noun of wages)."""
         for w in words:
-            for m in self.noun_measure.get(w, []) + self.verb_measure.get(w, []):
+            nouns, verbs = self.noun_measure.get(w, []), self.verb_measure.get(w, [])
+            for m in (verbs + nouns if verb else nouns + verbs):
                 if not m.kinds or kind in m.kinds:
                     return m
         return None
@@ -166,6 +169,14 @@ def ents_of(doc: Any) -> tuple[Any, ...]:
     cached = doc.user_data.get("nk_ents")
     if cached is None:
         cached = doc.user_data["nk_ents"] = tuple(doc.ents)
+    return cached
+
+
+def text_of(doc: Any) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
+    cached = doc.user_data.get("nk_text")
+    if cached is None:
+        cached = doc.user_data["nk_text"] = doc.text
     return cached
 
 
@@ -311,7 +322,7 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
         words = _compound_phrase(tok, lemma_of) if how != "verb" else _verb_phrase(tok, lemma_of)
         if how != "verb" and _norm(tok.text) in _GENERIC and len(words) <= 2:
             continue
-        m = fr.measure_for(words, kind)
+        m = fr.measure_for(words, kind, verb=how == "verb")
         if m is None or (things and m.people and tok is not counted):
             continue
         if m.needs == "noun+verb":
@@ -479,6 +490,10 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     if view.parsed:
         for tok, how in _holder_candidates(fr, view, span, counted, measured):
             ent = _entity_at(fr, view, tok)
+            if ent is None and how == "apposition" and view.pos_of(tok) == "PROPN":
+                # "Ebbers, 63, faces ...": a name in apposition is a person even where NER missed it
+                name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.i == tok.i - 1) or ""
+                ent = fr.ref(f"{name} {tok.text}".strip(), "PERSON")
             if ent is not None:
                 return ent, how, None
             if how in ("subject", "possessive", "counted"):
@@ -679,8 +694,15 @@ def _modality_words(view: SentenceView, span: Any, counted: Any) -> list[tuple[s
 # --- scope ------------------------------------------------------------------------------
 
 
+# How far from a figure (characters) "the first night" is read as restricting it: about
+# the clause before it ("The first night of bombings left nearly 80 dead and 150 wounded")
+# and a short one after ("150 were wounded in the first week").
+PERIOD_PART_BEFORE = 150
+PERIOD_PART_AFTER = 80
+
+
 def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places: Sequence[str],
-               holder: EntityRef | None) -> list[str]:
+               holder: EntityRef | None, span: Any = None) -> list[str]:
     """Places and subgroups that restrict the figure: the counted noun itself
     ("civilians"), and the modifiers of it and of the noun that names the measure
     ("rural and urban excess deaths", "the civilian death toll"), places ("in Russia"),
@@ -698,8 +720,10 @@ def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places:
         for base, w in words:
             if (w in fr.subgroups or base in fr.subgroups) and base not in out:
                 out.append(base)
-    if fr.period_part is not None:
-        m = fr.period_part.search(view.sent.text)
+    if fr.period_part is not None and span is not None:
+        # near the figure (a bounded window: a 400,000-character "sentence" stays linear)
+        lo = max(view.sent.start_char, span.start_char - PERIOD_PART_BEFORE)
+        m = fr.period_part.search(text_of(view.doc)[lo:min(view.sent.end_char, span.end_char + PERIOD_PART_AFTER)])
         if m is not None:
             out.append(" ".join(m.group(0).lower().split()))
     return out
@@ -756,6 +780,7 @@ class DocContext:
 
     ranked: list[EntityRef] = field(default_factory=list)
     by_label: dict[str, EntityRef] = field(default_factory=dict)
+    full_names: dict[str, str] = field(default_factory=dict)  # surname key -> the full name
 
     def names(self, n: int = 4) -> list[str]:
         return [e.name for e in self.ranked[:n]]
@@ -772,7 +797,7 @@ def document_context(fr: FrameRules, head_ents: Iterable[tuple[str, str, float]]
     score: Counter[str] = Counter()
     first: dict[str, EntityRef] = {}
     order: dict[str, int] = {}
-    for text, label, weight in head_ents:
+    for text, label, weight in [*head_ents, *body_ents]:
         if label in fr.labels and label != "CONCEPT":
             r = fr.ref(text, label)
             if not r.key:
@@ -780,17 +805,17 @@ def document_context(fr: FrameRules, head_ents: Iterable[tuple[str, str, float]]
             score[r.key] += weight
             first.setdefault(r.key, r)
             order.setdefault(r.key, len(order))
-    for text, label, weight in body_ents:
-        if label in fr.labels and label != "CONCEPT":
-            r = fr.ref(text, label)
-            if not r.key:
-                continue
-            score[r.key] += weight
-            first.setdefault(r.key, r)
-            order.setdefault(r.key, len(order))
+    # "Bernie Ebbers ... Ebbers, 63, faces": a surname alone is the person named in full
+    full: dict[str, EntityRef] = {}
+    for k, r in first.items():
+        if r.label == "PERSON" and " " in k:
+            full.setdefault(k.rsplit(" ", 1)[1], r)
+    for short, r in full.items():
+        if short in score and first[short].label == "PERSON":
+            score[r.key] += score.pop(short)
     ranked = sorted((k for k in score if not any(_within(k, s) or _within(s, k) for s in speaking if len(s) > 3)),
                     key=lambda k: (-score[k], order[k]))
-    ctx = DocContext([first[k] for k in ranked])
+    ctx = DocContext([first[k] for k in ranked], full_names={short: r.name for short, r in full.items()})
     for r in ctx.ranked:
         ctx.by_label.setdefault(r.label, r)
     return ctx
@@ -812,6 +837,8 @@ def finish_document(claims: Sequence[Any], ctx: DocContext) -> None:
     for c in sorted(claims, key=lambda c: c.start):
         c.doc_entities = names
         how = c.frame.get("holder", "")
+        if c.holder and " " not in c.holder.strip():
+            c.holder = ctx.full_names.get(c.holder.strip().lower(), c.holder)
         if c.holder or c.kind == "year":
             if c.holder and how not in ("antecedent", "") and not how.startswith("?") \
                     and c.modality in ("actual", "estimate"):

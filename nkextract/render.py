@@ -116,8 +116,9 @@ def group_view(n: int, g: dict[str, Any], sides: dict[str, str] | None = None) -
     head.append(f" {subject}", style="bold")
     n_src = g.get("sources")
     conf = g.get("confidence")
-    head.append(f"   [{g['unit']}" + (f"; {n_src} source{'s' if n_src != 1 else ''}" if n_src else "")
-                + (f"; {conf:.0%} sure" if conf is not None else "") + "]", style="dim")
+    facts = [g["unit"] or g.get("kind") or "", f"{n_src} source{'s' if n_src != 1 else ''}" if n_src else "",
+             f"{conf:.0%} sure" if conf is not None else ""]
+    head.append("   [" + "; ".join(f for f in facts if f) + "]", style="dim")
     t = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1), expand=False)
     t.add_column(width=4, justify="right", style="bold")
     t.add_column(justify="right", no_wrap=True, min_width=10)

@@ -101,7 +101,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "concepts.toml": {"concept": [{"key": "str", "aliases": STR_LIST, "holder": BOOL, "measure": "str"}]},
     "measures.toml": {"measure": [{"key": "str", "nouns": STR_LIST, "verbs": STR_LIST, "needs": "str",
-                                   "kinds": STR_LIST, "flow": BOOL, "people": BOOL, "named": BOOL}]},
+                                   "kinds": STR_LIST, "flow": BOOL, "people": BOOL, "named": BOOL,
+                                   "exact": BOOL}]},
     "frames.toml": {
         "holders": {"labels": STR_LIST, "anaphora": LIST_MAP, "aliases": LIST_MAP, "demonyms": STR_MAP},
         "modality": {"forecast": STR_LIST, "target": STR_LIST, "hypothetical": STR_LIST,
@@ -150,6 +151,7 @@ class Measure:
     flow: bool = False
     people: bool = False  # it counts people: a count of things never takes it from a verb
     named: bool = False  # one holder's property only when its sentence names the holder (a person's age)
+    exact: bool = False  # figures meet only when equal, whatever --tolerance says (an age)
 
 
 @dataclass
@@ -413,7 +415,8 @@ def _build(m: dict[str, dict[str, Any]], entities: list[dict[str, Any]]) -> Rule
     measures = [Measure(key=x["key"].lower(), nouns=tuple(_lower_list(x.get("nouns", []))),
                         verbs=tuple(_lower_list(x.get("verbs", []))), needs=x.get("needs", "any"),
                         kinds=tuple(x.get("kinds", [])), flow=bool(x.get("flow", False)),
-                        people=bool(x.get("people", False)), named=bool(x.get("named", False)))
+                        people=bool(x.get("people", False)), named=bool(x.get("named", False)),
+                        exact=bool(x.get("exact", False)))
                 for x in m["measures.toml"].get("measure", [])]
     return Rules(
         numbers=m["numbers.toml"],

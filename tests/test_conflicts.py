@@ -170,6 +170,13 @@ def test_the_headline_is_the_surest_disagreement_not_a_doubted_gap(rules):
     assert gs and "“4,000” vs “150,000”, ×37.5" in gs[0].why and gs[0].confidence >= C.DEFAULT_MIN_CONFIDENCE
 
 
+def test_a_named_persons_age_given_differently_is_a_conflict_whatever_the_tolerance(rules):
+    """76 and 77 meet at 10%, but a person is one age or the other: ages are exact."""
+    gs = default_report(group_claims([_age(76, "a.txt", "Malcolm Glazer"), _age(77, "b.txt", "Malcolm Glazer")],
+                                     0.1, rules))
+    assert [g.verdict for g in gs] == ["conflict"] and "“76” vs “77”" in gs[0].why
+
+
 def test_unit_family():
     assert unit_family(unit="USD/year", kind="rate") == unit_family(unit="USD", kind="money") == "USD"
     assert unit_family(unit="people/year", kind="rate") != unit_family(unit="people", kind="count")

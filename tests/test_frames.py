@@ -117,3 +117,20 @@ def test_a_part_of_a_period_restricts_the_figure(model_extractor):
     assert "first night" in c.scope
     whole = _claim(model_extractor, "Some 200 people were wounded in three nights of bombings.", "Some 200")
     assert not whole.scope
+
+
+@pytest.mark.model
+def test_a_name_in_apposition_holds_its_age(model_extractor):
+    """"Ebbers, 63," is Ebbers' age in years, named in full where the article names him so."""
+    text = "Ebbers trial opens\n\nFormer WorldCom boss Bernie Ebbers went on trial.\n\nEbbers, 63, denies fraud.\n"
+    claims = model_extractor.extract(Document("e.txt", text, "utf-8", "x"))
+    age = next(c for c in claims if c.text == "63")
+    assert (age.measure, age.unit, age.kind) == ("age", "years", "duration")
+    assert age.holder in ("Ebbers", "Bernie Ebbers") and age.frame["holder"] == "apposition"
+
+
+@pytest.mark.model
+def test_a_verbs_own_measure_comes_before_a_noun_of_the_same_word(model_extractor):
+    """"paid $192m" is a price, though "pay" is also a noun of wages."""
+    c = _claim(model_extractor, "Glazer paid $192m for the Tampa Bay Buccaneers in 1995.", "$192m")
+    assert c.measure == "price"

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from .figures import Figure, FigureFinder, YearMention
 from .frames import (FrameRules, SentenceView, ents_of, find_holder, find_increment, find_measure, find_modality,
-                     find_running, find_scope, measure_near, measure_words, path_up)
+                     find_running, find_scope, measure_near, measure_words, path_up, singular)
 from .periods import Period, PeriodFinder, PeriodMention
 from .quantities import Lexicon
 from .rules import Rules
@@ -297,7 +297,7 @@ class ClaimBuilder:
         # "$50m" of aid beside a population, "the 2% target" beside inflation are other
         # quantities.
         borrows = ((unit or "").split("/")[0] in ("people", "percent") and inherit is None
-                   and not elliptical and _singular(head_lemma) not in self.not_actuals)
+                   and not elliptical and singular(head_lemma) not in self.not_actuals)
         concepts = self._concepts(subject) or (list(si.concepts) if borrows else [])
         if not concepts and borrows and si.prev and _anaphoric(subject, si.text):
             concepts = self._concepts(si.prev)
@@ -314,7 +314,7 @@ class ClaimBuilder:
             time_text=period.text if period else None,
             attribution=self._attribution_for(doc, span, si, parsed) or si.attribution,
             rule=f"figure/{fig.rule}", per=per, concepts=concepts,
-            head=inherit.head if inherit is not None else _singular(head_lemma),
+            head=inherit.head if inherit is not None else singular(head_lemma),
             period=period.key() if period else None, period_grain=period.grain if period else None,
             equivalents=[_equivalent(e, doc, base, original) for e in fig.equivalents],
             relative_to=doc[fig.relative_to[0]:fig.relative_to[1]].text if fig.relative_to else None,
@@ -458,9 +458,9 @@ class ClaimBuilder:
     def _count_unit(self, head: Any) -> str:
         lemma = _lemma(head)
         words = lemma.split()
-        if lemma in self.people or (words and words[-1] in self.people) or _singular(lemma) in self.people:
+        if lemma in self.people or (words and words[-1] in self.people) or singular(lemma) in self.people:
             return "people"
-        return _singular(lemma)
+        return singular(lemma)
 
     def _period_after(self, doc: Any, span: Any, sent: Any) -> str | None:
         """A rate word later in the clause: "1,000 North Koreans defect every year"."""
@@ -507,9 +507,9 @@ class ClaimBuilder:
         for t in toks:
             if t.is_stop or t.is_punct or t.like_num or not t.text.strip():
                 continue
-            words.append(_singular(_lemma(t)))
+            words.append(singular(_lemma(t)))
         if not words:
-            words = [_singular(w) for w in re.findall(r"[a-z]+", subject.lower())]
+            words = [singular(w) for w in re.findall(r"[a-z]+", subject.lower())]
         key = []
         for w in [*concepts, *words]:
             if w not in key:
@@ -730,7 +730,7 @@ class ClaimBuilder:
         subj_toks = [t for t in subj_toks if t.i != y.start]
         subject = _phrase_text(doc, subj_toks, doc[y.start:y.end])
         start, end = base + tok.idx, base + tok.idx + len(tok.text)
-        words = [_singular(_lemma(t)) for t in subj_toks if not (t.is_stop or t.is_punct)]
+        words = [singular(_lemma(t)) for t in subj_toks if not (t.is_stop or t.is_punct)]
         concepts = self._concepts(subject)
         key = " ".join(dict.fromkeys([*concepts, *words]))
         return Claim(
@@ -739,7 +739,7 @@ class ClaimBuilder:
             high=float(y.year),
             qualifier="exact", unit="year", kind="year", subject=subject, subject_key=key,
             time=y.year, time_source="sentence", time_text=f"in {y.year}", attribution=si.attribution,
-            rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=_singular(_lemma(trigger)),
+            rule=f"year/fact:{trigger.lower_}", concepts=concepts, head=singular(_lemma(trigger)),
             measure=f"year {trigger.lower_}", period=str(y.year), period_grain="year",
             holder=next((si.view.ent_of[t.i].text for t in subj_toks if t.i in si.view.ent_of
                          and si.view.ent_of[t.i].label_ in self.frames.labels), None),
@@ -872,7 +872,7 @@ def _lemma(tok: Any) -> str:
         return _IRREGULAR[w]
     tag = tok.tag_
     if tag in ("NNS", "NNPS"):
-        return _singular(w)
+        return singular(w)
     if tag in ("VBZ",) and len(w) > 3:
         return w[:-3] + "y" if w.endswith("ies") else w[:-2] if w.endswith(("ches", "shes", "sses", "xes")) else w[:-1]
     if tag in ("VBD", "VBN") and w.endswith("ed") and len(w) > 4:
@@ -897,16 +897,7 @@ def _figure_between(figures: list[tuple[int, int]], lo: int, hi: int) -> bool:
 
 def _word_lemma(word: str) -> str:
     """A bare word's base form (irregular table, then plural folding): for text scans."""
-    return _IRREGULAR.get(word, _singular(word))
-
-
-def _singular(word: str) -> str:
-    """Crude plural folding for keys (used when no lemmatizer ran: --model blank)."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+    return _IRREGULAR.get(word, singular(word))
 
 
 def _of_object(span: Any, inside: set[int]) -> Any:

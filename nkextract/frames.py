@@ -262,6 +262,9 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
     nxt = view.doc[span.end] if span.end < view.sent.end else None
     if counted is None and nxt is not None and view.pos_of(nxt) in ("VERB", "ADJ"):
         verbs.insert(0, (nxt, "verb"))
+    if kind == "money" and nxt is not None and nxt.lower_ == "in":
+        # "owes $24bn in back taxes", "$5m in damages": what the sum is of
+        nouns.extend((o, "noun") for o in nxt.children if o.dep_ == "pobj")
     path = path_up(root)
     for below, tok in zip(path, path[1:]):
         if tok.i in inside:
@@ -339,7 +342,7 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
             continue
         return m.key, f"{how}:{words[-1]}", tok
     if share_of is not None:
-        w = _singular(lemma_of(share_of))
+        w = singular(lemma_of(share_of))
         return f"share of {w}", f"share:{w}", share_of
     # nothing in the rules: a physical unit says it ("5,000 barrels a day"), else the
     # counted noun itself if it names something other than people in general
@@ -351,7 +354,7 @@ def find_measure(fr: FrameRules, view: SentenceView, span: Any, counted: Any, ki
         w = lemma_of(tok)
         if (_norm(tok.text) not in _GENERIC and view.pos_of(tok) == "NOUN" and w.isalpha()
                 and w not in fr.subgroups and w not in fr.people):
-            return _singular(w), f"{how}:{w}", tok
+            return singular(w), f"{how}:{w}", tok
     return "", "", None
 
 
@@ -461,9 +464,13 @@ def measure_near(fr: FrameRules, words: list[tuple[int, str, str]], kind: str, a
     return "", ""
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """Crude plural folding for keys and lemmas (the pipeline runs without its lemmatizer):
+    deaths -> death, casualties -> casualty, taxes -> tax, losses -> loss."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "sses")) and len(word) > 4:
+        return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]
     return word
@@ -490,10 +497,11 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     if view.parsed:
         for tok, how in _holder_candidates(fr, view, span, counted, measured):
             ent = _entity_at(fr, view, tok)
-            if ent is None and how == "apposition" and view.pos_of(tok) == "PROPN":
-                # "Ebbers, 63, faces ...": a name in apposition is a person even where NER missed it
-                name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.i == tok.i - 1) or ""
-                ent = fr.ref(f"{name} {tok.text}".strip(), "PERSON")
+            if ent is None and how in _NAME_SLOTS and _unlabelled_name(view, tok):
+                # "Ebbers, 63, faces ...", "Rosneft paid $9.35bn": a proper noun in a holder's
+                # place is a name even where NER missed it (a person in apposition, else a firm)
+                name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.i == tok.i - 1)
+                ent = fr.ref(f"{name} {tok.text}".strip(), "PERSON" if how == "apposition" else "ORG")
             if ent is not None:
                 return ent, how, None
             if how in ("subject", "possessive", "counted"):
@@ -514,6 +522,17 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     if concept is not None:
         return EntityRef(concept, concept, "CONCEPT"), "sentence concept", None
     return None, "", anaphor
+
+
+# Where a proper noun NER did not label may still be taken for the holder's name.
+_NAME_SLOTS = frozenset({"apposition", "subject", "possessive", "counted"})
+
+
+def _unlabelled_name(view: SentenceView, tok: Any) -> bool:
+    """A proper noun NER left unlabelled that reads as a name: capitalised, alphabetic, not a
+    sentence's first word alone (a capitalised common word), not a month or weekday (DATE)."""
+    return (view.pos_of(tok) == "PROPN" and tok.text[:1].isupper() and tok.is_alpha and len(tok.text) > 2
+            and tok.ent_type_ == "" and not (tok.is_sent_start and tok.tag_ != "NNP"))
 
 
 def _one_of(noun: Any) -> bool:

@@ -258,25 +258,31 @@ class Stories:
             self.vec[src] = {w: x / norm for w, x in v.items()}
         self._cache: dict[tuple[str, str], float] = {}
         # the years each article states for its figures: what its story is about
-        self.years: dict[str, set[int]] = defaultdict(set)
+        self.years: dict[str, Counter[int]] = defaultdict(Counter)
         for c in claims:
             p = _period_of(c) if c.time_source in ("sentence", "relative") else None
             if p is None:
                 continue
-            years = {d.year for d in (p.start, p.end) if d is not None}
             for m in _mentions(c):
-                self.years[m["source"]].update(years)
+                self.years[m["source"]].update(_years(p))
 
     def speaks_of(self, c: Claim, p: Period) -> bool:
         """Can a figure that states no time be about period ``p``?  Not when its article
         states times for its figures and none is within a year of ``p`` (a tsunami report
         of 2004 against a toll stated for 1883)."""
-        stated = set().union(*(self.years.get(f, set()) for f in _files(c)))
-        if not stated:
-            return True
-        lo = (p.start or p.end).year - 1  # type: ignore[union-attr]
-        hi = (p.end or p.start).year + 1  # type: ignore[union-attr]
-        return any(lo <= y <= hi for y in stated) or (p.start is None and min(stated) <= hi)
+        stated = set().union(*(self.years.get(f, Counter()).keys() for f in _files(c)))
+        return not stated or _near(p, stated)
+
+    def aside(self, c: Claim, p: Period) -> bool:
+        """Is ``c``'s stated period ``p`` an aside into the past of an article about later
+        years ("an estimated 36,000 died in 1883" in a report of 2004)?  Such a figure is no
+        rival to an undated figure of another report of the story."""
+        years: Counter[int] = Counter()
+        for f in _files(c):
+            years.update(self.years.get(f, Counter()))
+        years.subtract(_years(p))
+        others = {y for y, n in years.items() if n > 0}
+        return bool(others) and not _near(p, others) and max(_years(p)) < min(others)
 
     def top_terms(self, source: str, k: int = STORY_TERMS) -> list[str]:
         """The words that most mark a document's story and that another document shares
@@ -515,8 +521,9 @@ class Comparer:
             (stated, own), other = ((pa, a), b) if pa is not None else ((pb, b), a)
             assert stated is not None
             if own.time_source in ("sentence", "relative") and self.stories is not None \
-                    and not self.stories.speaks_of(other, stated):
-                # the other article speaks of other years: another event, another time
+                    and not (self.stories.speaks_of(other, stated) and not self.stories.aside(own, stated)):
+                # the other article speaks of other years, or this figure is its own
+                # article's look back: another event, another time
                 return "trend", PERIOD_UNKNOWN, f"period {stated.key()} vs an article about other years"
             return "same", PERIOD_UNKNOWN, f"period {stated.key()} vs none stated"
         flow = a.measure in self.fr.flows
@@ -710,6 +717,16 @@ def _modality_class(m: str) -> str:
 
 def _period_of(c: Claim) -> Period | None:
     return parse_key(c.period, c.period_grain) if c.period else None
+
+
+def _years(p: Period) -> set[int]:
+    return {d.year for d in (p.start, p.end) if d is not None}
+
+
+def _near(p: Period, years: set[int]) -> bool:
+    """Is one of ``years`` within a year of period ``p`` (or before the end of an open total)?"""
+    lo, hi = min(_years(p)) - 1, max(_years(p)) + 1
+    return any(lo <= y <= hi for y in years) or (p.start is None and min(years) <= hi)
 
 
 def _mid(p: Period | None) -> float:

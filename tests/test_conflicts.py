@@ -150,6 +150,16 @@ def test_an_undated_figure_speaks_of_the_years_its_article_states(rules):
     assert r is not None and r.kind == "same"
 
 
+def test_a_look_back_in_an_article_about_later_years_is_no_rival_to_an_undated_figure(rules):
+    """A 2004 tsunami report recalling "36,000 died in 1883" against another report's
+    undated toll: the 1883 figure is its own article's aside into the past."""
+    old = _toll(36_000, "a.txt", time=1883, time_source="sentence")
+    story = _toll(150_000, "a.txt", time=2004, time_source="sentence")
+    undated = _toll(30_000, "b.txt")
+    r = Comparer(rules, 0.1, Stories([old, story, undated])).relate(old, undated)
+    assert r is not None and r.kind == "trend"
+
+
 def test_in_one_article_a_figure_with_no_time_of_its_own_is_of_the_time_discussed(rules):
     """The article's date does not make a trend of "at least 10,000 were killed in June
     1989" and "the government says 200 civilians were killed" in one 2017 article."""

@@ -863,6 +863,11 @@ def _lemma_in(tok: Any, words: frozenset[str]) -> bool:
     return lemma in words or lemma + "e" in words or tok.lower_ in words
 
 
+# Stems whose verb ends in a silent e once "-ed"/"-ing" is cut ("estimat-ed", "rais-ed").
+_E_STEMS = ("at", "it", "iz", "v", "c", "g", "u", "ut", "is", "as", "os", "aus", "ys", "ur", "ir")
+_NO_E = ("ct", "cus", "our", "air")  # "acted", "focused", "poured", "chaired"
+
+
 def _lemma(tok: Any) -> str:
     """spaCy's lemma when a lemmatizer ran, else a rule: irregular table, then suffixes."""
     if tok.lemma_:
@@ -881,11 +886,12 @@ def _lemma(tok: Any) -> str:
         stem = w[:-2]
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
             return stem[:-1]  # "planned" -> "plan"
-        # "estimated" -> "estimate", "reported" -> "report": keep the e after c/v/z/g/u/at/it
-        return stem + "e" if stem.endswith(("at", "it", "iz", "v", "c", "g", "u", "ut")) and not stem.endswith("ct") else stem
+        # "estimated" -> "estimate", "reported" -> "report", "raised" -> "raise": keep the e
+        # after c/v/z/g/u/at/it and a vowel + s
+        return stem + "e" if stem.endswith(_E_STEMS) and not stem.endswith(_NO_E) else stem
     if tag == "VBG" and w.endswith("ing") and len(w) > 5:
         stem = w[:-3]
-        return stem + "e" if stem.endswith(("at", "iz", "v", "c", "g", "ut")) else stem
+        return stem + "e" if stem.endswith(_E_STEMS) and not stem.endswith(("it", "u") + _NO_E) else stem
     return w
 
 

@@ -325,6 +325,9 @@ TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
 AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
 MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1,
                                             help="Hide groups backed by fewer independent sources.")]
+# conflicts.DEFAULT_MIN_CONFIDENCE, written here so that --help needs no import of the
+# conflict module (tests/test_cli.py checks the two agree)
+DEFAULT_MIN_CONFIDENCE = 0.75
 MinConfidenceOpt = Annotated[float, typer.Option(
     "--min-confidence", min=0.0, max=1.0,
     help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")]
@@ -401,7 +404,7 @@ def conflicts(
     tolerance: TolOpt = 0.1,
     show_all: AllOpt = False,
     min_sources: MinSourcesOpt = 2,
-    min_confidence: MinConfidenceOpt = 0.5,
+    min_confidence: MinConfidenceOpt = DEFAULT_MIN_CONFIDENCE,
     from_claims: FromClaimsOpt = None,
     fail_on_conflict: Annotated[bool, typer.Option("--fail-on-conflict",
                                                    help="Exit 1 when a conflict or inconsistency is found.")] = False,
@@ -476,7 +479,7 @@ def report(
     tolerance: TolOpt = 0.1,
     show_all: AllOpt = False,
     min_sources: MinSourcesOpt = 2,
-    min_confidence: MinConfidenceOpt = 0.5,
+    min_confidence: MinConfidenceOpt = DEFAULT_MIN_CONFIDENCE,
     from_claims: FromClaimsOpt = None,
     out: ReportOutOpt = None,
     errors: ErrorsOpt = None,

@@ -568,8 +568,12 @@ class FigureFinder:
         if ranges:  # a second atom after a joiner makes a range; "and" only after "between"
             before = start - self.v.symbols.before(words, start)
             opened = before > 0 and words[before - 1] in self.v.openers
-            for k in (end, end + self.v.units.at(words, end)):
+            # "one Iraqi in 40": a share may name what it counts between its two numbers
+            one_noun = end - i == 1 and words[i] in ("one", "1") and end < n and words[end].isalpha()
+            for k in (end, end + self.v.units.at(words, end)) + ((end + 1,) if one_noun else ()):
                 jl, kind = self.v.joiners.at(words, k), "range"
+                if k == end + 1 and k > end + self.v.units.at(words, end):
+                    jl = 0  # only a share may skip a word
                 if not jl:
                     jl, kind = self.v.share_joiners.at(words, k), "share"
                 if not jl:
@@ -615,6 +619,10 @@ class FigureFinder:
                 words[end - 1] in lex.multiplier_words or words[end - 1] in lex.fraction_words) else end
         unit = self.v.unit_of[tuple(words[end:end + ul])]
         k = end + ul
+        if unit.kind == "money" and ul == 1 and words[end] in self.v.score_words and end > 0 \
+                and self.lex.is_year(words[end - 1]):
+            return end  # "who in 2004 won gold": a year, then a verb that is also a currency
+
         if unit.kind == "ratio" and words[k - 1] in lex.occasion_words:
             cl = self.v.compare.at(words, k)
             if cl:

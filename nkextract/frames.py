@@ -730,6 +730,14 @@ def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places:
     A place that is the holder itself is not a restriction of it.
     """
     out = [p for p in places if holder is None or fr.key(p) != holder.key]
+    if span is not None and view.parsed:
+        # "one in 13 victims was a woman — 27,727": the group the figure stands beside
+        for tok in path_up(span.root)[1:3]:
+            lem = view.lemma_of(tok)
+            if view.pos_of(tok) == "NOUN" and tok.i not in range(span.start, span.end) \
+                    and lem in fr.subgroups and lem not in fr.soft_scope and lem not in out:
+                out.append(lem)
+                break
     for i, noun in enumerate(n for n in nouns if n is not None):
         words = [(view.lemma_of(noun), noun.lower_)] if i == 0 else []
         if view.parsed:
@@ -751,7 +759,7 @@ def find_scope(fr: FrameRules, view: SentenceView, nouns: Sequence[Any], places:
 def find_running(fr: FrameRules, view: SentenceView, span: Any) -> str:
     """The verb that makes a figure a running count ("rose to 64", "nears 30,000"), or ""."""
     if view.parsed:
-        for tok in path_up(span.root)[1:4]:
+        for tok in path_up(span.root)[1:5]:
             if tok.i in range(span.start, span.end):
                 continue
             if tok.lower_ in ("to", "at") and tok.dep_ == "prep":
@@ -759,8 +767,8 @@ def find_running(fr: FrameRules, view: SentenceView, span: Any) -> str:
             lem = view.lemma_of(tok)
             if view.pos_of(tok) in ("VERB", "AUX", "ADV", "ADP", "") and (lem in fr.running or tok.lower_ in fr.running):
                 return tok.lower_
-            if view.pos_of(tok) in ("VERB", "AUX", "NOUN"):
-                break
+            if view.pos_of(tok) in ("VERB", "AUX") or (view.pos_of(tok) == "NOUN" and tok.dep_ != "dobj"):
+                break  # "raised the toll from 64 to 2,975": through the object to its verb
         return ""
     for tok in view.doc[max(view.sent.start, span.start - 3):span.start]:
         if view.lemma_of(tok) in fr.running or tok.lower_ in fr.running:

@@ -956,11 +956,13 @@ def _finish(num: _Num, unit: Unit | None, qual: str | None, per: str | None, *, 
 
 
 def _share_in(toks: list[str], lex: Lexicon) -> tuple[_Side, _Side] | None:
-    """"one in five", "three out of four", "1 in 2,000": a share, as a percentage."""
+    """"one in five", "three out of four", "1 in 2,000", "one Iraqi in 40": a share, as a percentage."""
     for i in range(1, len(toks) - 1):
         for j, _ in lex.share_ix.starting(toks, i):
-            right = toks[i + len(j):]
-            a, b = _integer(toks[:i], lex), _integer(right, lex)
+            right, left = toks[i + len(j):], toks[:i]
+            if len(left) == 2 and left[0] in ("one", "1") and left[1].isalpha():
+                left = left[:1]  # "one Iraqi in 40": what is counted stands between
+            a, b = _integer(left, lex), _integer(right, lex)
             if a is None or b is None or not 0 < a <= b or (len(right) == 1 and lex.is_year(right[0])):
                 return None
             side = _Side(100.0 * a / b, 100.0 * a / b, None, None, _PERCENT, False)

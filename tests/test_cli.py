@@ -441,3 +441,9 @@ def test_console_script_help():
     for cmd in ("extract", "conflicts", "diff"):
         assert cmd in p.stdout
     assert "Exit codes" in p.stdout
+
+
+def test_the_default_min_confidence_is_the_conflict_modules():
+    from nkextract import cli, conflicts
+
+    assert cli.DEFAULT_MIN_CONFIDENCE == conflicts.DEFAULT_MIN_CONFIDENCE

@@ -10,7 +10,6 @@ recognizers") and the extraction fixes of issue 8.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from nkextract.io import Document
 
 from .conftest import DATA
+from .tables import num, same, tsv_params
 
 COLUMNS = ("cls", "sentence", "span", "low", "high", "qualifier", "unit", "kind", "extra")
 HEADER = ("class", *COLUMNS[1:])
@@ -27,31 +27,7 @@ CLASSES = {
 }
 
 
-def _rows() -> list:
-    rows = []
-    path = DATA / "grammar_cases.tsv"
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        assert len(cells) == len(COLUMNS), f"{path.name}:{n}: {len(cells)} cells, want {len(COLUMNS)}"
-        if tuple(cells) == HEADER:
-            continue
-        rows.append(pytest.param(*cells, id=f"{n}:{cells[0]}:{cells[2]}"))
-    return rows
-
-
-ROWS = _rows()
-
-
-def _num(cell: str) -> float | None:
-    return float(cell) if cell else None
-
-
-def _same(got: float | None, want: float | None) -> bool:
-    if got is None or want is None:
-        return got is want
-    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+ROWS = tsv_params(DATA / "grammar_cases.tsv", COLUMNS, HEADER, lambda n, cells: f"{n}:{cells[0]}:{cells[2]}")
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +67,8 @@ def test_grammar_case(read, cls, sentence, span, low, high, qualifier, unit, kin
     assert found, f"no figure {span!r} in {sentence!r}; got {got_texts}"
     q = found[0].quantity
     got = (q.low, q.high, q.qualifier, q.unit, q.kind)
-    want = (_num(low), _num(high), qualifier, unit or None, kind)
-    assert _same(q.low, want[0]) and _same(q.high, want[1]) and got[2:] == want[2:], \
+    want = (num(low), num(high), qualifier, unit or None, kind)
+    assert same(q.low, want[0]) and same(q.high, want[1]) and got[2:] == want[2:], \
         f"{span!r}: got {got}, want {want}"
     checks = dict(part.split("=", 1) for part in extra.split("|") if part)
     equivalents = [_text(doc, e.start, e.end) for e in found[0].equivalents]

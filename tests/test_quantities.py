@@ -17,34 +17,13 @@ from hypothesis import strategies as st
 
 from nkextract.quantities import KINDS, QUALIFIERS, Quantity, parse_quantity
 
+from .tables import num, same, tsv_params
+
 CASES = Path(__file__).resolve().parent / "data" / "quantities_cases.tsv"
 COLUMNS = ("text", "low", "high", "qualifier", "unit", "kind")
 
 
-def _load_cases() -> list:
-    rows = []
-    for n, line in enumerate(CASES.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("#") or not line:
-            continue
-        cells = line.split("\t")
-        assert len(cells) == len(COLUMNS), f"{CASES.name}:{n}: {len(cells)} cells, want {len(COLUMNS)}"
-        if tuple(cells) == COLUMNS:
-            continue  # header
-        rows.append(pytest.param(*cells, id=f"{n}:{cells[0]!r}"))
-    return rows
-
-
-CASE_ROWS = _load_cases()
-
-
-def _num(cell: str) -> float | None:
-    return float(cell) if cell else None
-
-
-def _same(got: float | None, want: float | None) -> bool:
-    if got is None or want is None:
-        return got is want
-    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+CASE_ROWS = tsv_params(CASES, COLUMNS, COLUMNS, lambda n, cells: f"{n}:{cells[0]!r}")
 
 
 def test_table_is_big_and_unique():
@@ -62,8 +41,8 @@ def test_case(lex, text, low, high, qualifier, unit, kind):
         return
     assert q is not None, f"{text!r} should parse"
     got = (q.low, q.high, q.qualifier, q.unit, q.kind)
-    want = (_num(low), _num(high), qualifier, unit or None, kind)
-    assert _same(q.low, want[0]) and _same(q.high, want[1]) and got[2:] == want[2:], \
+    want = (num(low), num(high), qualifier, unit or None, kind)
+    assert same(q.low, want[0]) and same(q.high, want[1]) and got[2:] == want[2:], \
         f"{text!r}: got {got}, want {want}"
     _check_invariants(q)
     if q.kind == "rate":

@@ -527,7 +527,7 @@ class Comparer:
             (stated, own), other = ((pa, a), b) if pa is not None else ((pb, b), a)
             assert stated is not None
             if own.time_source in ("sentence", "relative") and self.stories is not None \
-                    and not (self.stories.speaks_of(other, stated) and not self.stories.aside(own, stated)):
+                    and (not self.stories.speaks_of(other, stated) or self.stories.aside(own, stated)):
                 # the other article speaks of other years, or this figure is its own
                 # article's look back: another event, another time
                 return "trend", PERIOD_UNKNOWN, f"period {stated.key()} vs an article about other years"
@@ -601,7 +601,7 @@ class Comparer:
         """A ``same`` group: a conflict if any two of its intervals do not meet.
 
         The group's confidence is that of the disagreement it reports (the most severe
-        among the pairs sure enough to be listed, huge gaps doubted), not of its weakest
+        among the pairs sure enough to seed a group, huge gaps doubted), not of its weakest
         pair: a third source that agrees with one side does not make the disagreement
         less sure.
         """
@@ -917,7 +917,7 @@ def _disagreements(comp: Sequence[int], adj: dict[int, dict[int, Relation]], cla
     meet (most confident first) seeds a group, joined by every claim that is one quantity
     with all its members, unless an earlier group already holds that pair.  A claim may
     stand in two groups (64 against 1,052 one day, against 4,645 a study later); a pair
-    below the default report's confidence joins groups but seeds none."""
+    below SEED_MIN, or with a vague magnitude ("dozens"), joins groups but seeds none."""
     def same(i: int, j: int) -> Relation | None:
         r = adj[i].get(j)
         return r if r is not None and r.kind == "same" and r.strength >= EDGE_MIN else None

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Sequence
 
 from .figures import Figure, FigureFinder, YearMention
-from .frames import (FrameRules, SentenceView, ents_of, find_holder, find_increment, find_measure, find_modality,
-                     find_running, find_scope, measure_near, measure_words, path_up, singular)
+from .frames import (FrameRules, SentenceView, ents_of, find_evidence, find_holder, find_increment, find_measure,
+                     find_modality, find_running, find_scope, measure_near, measure_words, path_up, singular)
 from .periods import Period, PeriodFinder, PeriodMention
 from .quantities import Lexicon
 from .rules import Rules
@@ -72,6 +72,9 @@ class Claim:
     # the same figure in other currencies, bracketed after it: [{text, start, end, low, high, unit}]
     equivalents: list[dict[str, Any]] = field(default_factory=list)
     relative_to: str | None = None  # what a ratio compares with ("than in 2010")
+    # what the sentence says about the figure's identity, for the comparison stage
+    # (frames.find_evidence): {"ents": [[key, role], ...], "words": [lemma, ...]}
+    evidence: dict[str, list[Any]] = field(default_factory=dict)
 
     def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: its deep copy was half the time of a cached run
@@ -81,6 +84,7 @@ class Claim:
         d["doc_entities"] = list(self.doc_entities)
         d["frame"] = dict(self.frame)
         d["equivalents"] = [dict(e) for e in self.equivalents]
+        d["evidence"] = {k: list(v) for k, v in self.evidence.items()}
         if with_mentions:
             d["mentions"] = [dict(m) for m in self.mentions]
         else:
@@ -121,8 +125,9 @@ class Claim:
         for k in ("scope", "concepts", "doc_entities", "mentions", "equivalents"):
             if not isinstance(kw.get(k, []), list):
                 raise ValueError(f"'{k}' must be a list")
-        if not isinstance(kw.get("frame", {}), dict):
-            raise ValueError("'frame' must be an object")
+        for k in ("frame", "evidence"):
+            if not isinstance(kw.get(k, {}), dict):
+                raise ValueError(f"'{k}' must be an object")
         for k in ("measure", "modality"):
             if k in kw and not isinstance(kw[k], str):
                 raise ValueError(f"'{k}' must be a string")
@@ -382,6 +387,7 @@ class ClaimBuilder:
         increment = find_increment(view, span)
         if increment:
             c.frame["increment"] = increment
+        c.evidence = find_evidence(fr, view, span, counted, mtok)
 
     def _antecedent(self, earlier: list[Claim], kind: str) -> Claim | None:
         """The claim an anaphoric subject ("this number", elliptical "South Korea's $1.4tn") means:

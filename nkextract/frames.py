@@ -524,6 +524,58 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
     return None, "", anaphor
 
 
+def find_evidence(fr: FrameRules, view: SentenceView, span: Any, counted: Any,
+                  measured: Any = None) -> dict[str, list[Any]]:
+    """Everything the sentence says about whose figure this is and what it counts, not
+    one guess: the comparison stage (compare/) weighs it against another figure's.
+
+    ``ents``: every named entity or unlabelled proper name of the sentence as
+    ``[key, role, gap]``, with the role that ties it to the figure when there is one (the
+    holder candidates' relations: possessive, compound, subject, apposition, 'of', 'in',
+    ...), else ``sentence``, and how many tokens lie between it and the figure.  ``words``: the lemmas that say what is counted, nearest
+    first: the counted noun and its modifiers, the noun the figure is of, the verbs it
+    hangs from (with their particles).  Reporting verbs and their subjects are left out:
+    they say who vouches for a figure, which is attribution, not identity.
+    """
+    ents: dict[str, list[Any]] = {}
+
+    def add(ent: EntityRef | None, how: str, start: int, end: int) -> None:
+        if ent is not None and ent.key and ent.key not in ents:
+            gap = max(0, span.start - end, start - span.end)  # tokens between the name and the figure
+            ents[ent.key] = [ent.key, how.replace("'", ""), gap]
+
+    words: list[str] = []
+    if view.parsed:
+        for tok, how in _holder_candidates(fr, view, span, counted, measured):
+            ent = _entity_at(fr, view, tok)
+            e = view.ent_of.get(tok.i)
+            if ent is None and _unlabelled_name(view, tok):
+                ent = fr.ref(tok.text, "ORG")
+            add(ent, how, e.start if e is not None else tok.i, e.end if e is not None else tok.i + 1)
+        inside = set(range(span.start, span.end))
+        lemma_of = view.lemma_of
+        if counted is not None:
+            words.extend(lemma_of(c) for c in counted.lefts
+                         if c.dep_ in ("compound", "amod", "nmod") and c.i not in inside and c.is_alpha
+                         and view.pos_of(c) != "PROPN" and c.i not in view.ent_of)
+            words.append(lemma_of(counted))
+        if measured is not None and measured is not counted:
+            words.append(lemma_of(measured))
+        for tok in path_up(span.root)[1:5]:
+            if tok.i in inside or not tok.is_alpha:
+                continue
+            pos = view.pos_of(tok)
+            if pos in ("VERB", "AUX") and fr.is_reporting(tok, lemma_of):
+                break
+            if pos in ("NOUN", "VERB", "ADJ"):
+                words.append(lemma_of(tok))
+    for e in {id(e): e for e in view.ent_of.values()}.values():
+        if e.label_ in fr.labels:
+            add(fr.ref(e.text, e.label_), "sentence", e.start, e.end)
+    return {"ents": list(ents.values()),
+            "words": list(dict.fromkeys(w.lower() for w in words if w and _norm(w) not in _GENERIC))}
+
+
 # Where a proper noun NER did not label may still be taken for the holder's name.
 _NAME_SLOTS = frozenset({"apposition", "subject", "possessive", "counted"})
 

@@ -64,3 +64,22 @@ def test_rates_and_money(corpus_claims):
     assert (yearly.kind, yearly.unit, yearly.per) == ("rate", "USD/year", "year")
     gdp = _claim(corpus_claims, F004, "$40 billion")
     assert "GDP" in gdp.subject and gdp.time == 2015
+
+
+def test_evidence_names_every_entity_with_its_role_and_distance(corpus_claims):
+    # "approximately 94,200 DPRK workers in China": the DPRK counts its workers (a compound
+    # of the counted noun, next to the figure); China is where they are ("in")
+    china = _claim(corpus_claims, F004, "approximately 94,200")
+    ents = {key: (role, gap) for key, role, gap in china.evidence["ents"]}
+    assert ents["north korea"] == ("compound", 0)
+    assert ents["china"][0] == "in" and ents["china"][1] <= 3
+    assert "worker" in china.evidence["words"]
+    # every entity of the sentence is kept, each once, even those the frame did not pick
+    abroad = _claim(corpus_claims, F004, "more than 50,000")
+    keys = [key for key, _, _ in abroad.evidence["ents"]]
+    assert {"russia", "china", "africa", "middle east"} <= set(keys) and len(keys) == len(set(keys))
+    assert abroad.evidence["words"][:2] == ["citizen", "work"]
+    # a record read back keeps it
+    from nkextract.claims import Claim
+
+    assert Claim.from_dict(china.to_dict()).evidence == china.evidence

@@ -1,3 +1,3 @@
 """nkextract: extract numeric claims from articles and report where sources disagree."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"

@@ -189,7 +189,7 @@ def _infixes(nlp: Language, lex: Lexicon, abbrevs: list[str], money: list[Any]) 
     """
     import re
 
-    dash = "[-–—‒]"
+    dash = "[-–—‒−]"
     infixes = [*(nlp.Defaults.infixes or []), rf"{dash}(?<=[0-9].)(?=[0-9$£€¥₩])", rf"{dash}(?<=[0-9].)(?=[a-zA-Z])"]
     short = [a for a in abbrevs if len(a) <= 3]
     if short:  # infix pieces get no suffix pass, so the scale before a dash is split here

@@ -39,17 +39,17 @@ _TOKEN_RE = re.compile(
       | (?P<ord>\d+(?:,\d{3})*(?:st|nd|rd|th))(?![a-z])
       | (?P<neg>(?<![\w.,%)\]])[-−](?=\.?\d))
       | (?P<pos>(?<![\w.,%)\]])\+(?=\.?\d))
-      | \d+(?:,\d{3})+(?:\.\d+)?(?![\d,])   # 80,000 / 1,234.5
+      | \d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])   # 80,000 / 1,234.5 (never "1001,001")
       | \d+(?:\.\d+)?                       # 12 / 1.2
       | \.\d+                               # .5
       | (?:us|hk|a|c)\$                     # US$, HK$
       | [$£€¥₩₽₹%+]
-      | [-–—‒]
+      | [-–—‒−]
       | [a-z]+(?:'[a-z]+)?
       | \S""",
     re.X,
 )
-_DIGITS_RE = re.compile(r"^(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)$")
+_DIGITS_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)$")
 # Forms the figure finder recognises in spaCy tokens: a signed number, an ordinal,
 # scientific notation (with a glued uncertainty), a fraction.
 SIGNED_RE = re.compile(r"^[-−+](?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)$")
@@ -57,7 +57,8 @@ ORDINAL_RE = re.compile(r"^(\d+(?:,\d{3})*)(st|nd|rd|th)$")
 SCI_RE = re.compile(r"^[-−]?\d+(?:\.\d+)?(?:e[-+−]?\d+|[×x*]10(?:\^[-+−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|±\d+(?:\.\d+)?)$")
 _SCI_PARTS_RE = re.compile(r"^(\d+(?:\.\d+)?)(?:e([-+−]?\d+)|\s?[×x*]\s?10(?:\^\s?([-+−]?\d+)|([-−]\d+)|(⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_DASHES = {"-", "–", "—", "‒"}
+# hyphen, en dash, em dash, figure dash, minus sign: "145-148", "50—100", "2−3"
+_DASHES = {"-", "–", "—", "‒", "−"}
 _ARTICLES = {"a", "an"}
 _NEG = "<neg>"  # a sign glued to a number; never produced by the token pattern itself
 _MAX_EXPONENT = 300
@@ -336,14 +337,16 @@ def parse_number(toks: Sequence[str], lex: Lexicon, currency: bool = False) -> _
     thousand 2 hundred and 15"), decimals in words ("six point nought two"), lexicon
     words ("a dozen", "half a million") and vague magnitudes ("hundreds of thousands").
     """
-    dashed = any(t in _DASHES for t in toks[1:-1])
+    if any(t in _DASHES and _DIGITS_RE.match(toks[i + 1]) for i, t in enumerate(toks[1:-1], 1)):
+        # "180–500", "145-148 million", "1 thousand–1": a range or nothing, never the
+        # number 180,500, 145,148 or 1,001; a dash joins only what follows a number
+        # ("65-thousand", "twenty-five")
+        return None
     toks = [t for i, t in enumerate(toks) if not (t in _DASHES and 0 < i < len(toks) - 1)]
     if toks and toks[-1] == "of":
         toks = toks[:-1]
     if not toks or any(t in _DASHES for t in toks):
         return None
-    if dashed and len(toks) > 1 and all(_DIGITS_RE.match(t) for t in toks):
-        return None  # "180–500" is a range, not the number 180,500
     negative = toks[0] == _NEG or (toks[0] in lex.negative_words and len(toks) > 1)
     if negative:
         toks = toks[1:]
@@ -883,7 +886,7 @@ def _parse(toks: list[str], lex: Lexicon) -> Quantity | None:
         single = None if toks[0] in lex.openers else _parse_side(toks, lex)
         for left, right in ([] if single is not None else _split_range(toks, lex)):
             x, y = _parse_side(_unhedge(left, lex), lex), _parse_side(_unhedge(right, lex), lex)
-            shared = None if x is None or y is None else _share(x, y)
+            shared = None if x is None or y is None else _share(_thousands(left, right, x, y), y)
             if shared is not None and shared[0].low <= shared[1].high:
                 sides, is_range = shared, True
                 break
@@ -1021,6 +1024,23 @@ def _combined_bounds(toks: list[str], lex: Lexicon) -> Quantity | None:
             kind = lo.kind if lo.unit else hi.kind
             return Quantity(lo.low, hi.high, "range", unit, kind, lo.per or hi.per)
     return None
+
+
+def _thousands(left: list[str], right: list[str], a: _Side, b: _Side) -> _Side:
+    """"300-400,000", "5-10,000 people": a bare small number before one that ends in
+    ",000" groups shares those thousands, because of the two readings only 300,000-400,000
+    has ends less than 1,000 times apart.  "1-2,500" and "5-1000" keep their digits: no
+    group of zeros is written to share."""
+    if a.scale is not None or len(left) != 1 or not left[0].isdigit() or len(right) != 1 or a.low <= 0:
+        return a
+    zeros = 0
+    text = right[0]
+    while text.endswith(",000"):
+        text, zeros = text[:-4], zeros + 1
+    factor = 1000.0 ** zeros
+    if zeros and b.high / a.low >= 1000 and a.low * factor < b.low and b.high / (a.low * factor) < 1000:
+        return replace(a, low=a.low * factor, high=a.high * factor)
+    return a
 
 
 def _share(a: _Side, b: _Side) -> tuple[_Side, _Side] | None:

@@ -23,7 +23,7 @@ COLUMNS = ("cls", "sentence", "span", "low", "high", "qualifier", "unit", "kind"
 HEADER = ("class", *COLUMNS[1:])
 CLASSES = {
     "fractions", "signs", "bounds", "alternatives", "ratios", "money", "words", "science", "ranks",
-    "not_figures", "metres", "conversions", "levels", "units",
+    "not_figures", "metres", "conversions", "levels", "units", "dashes",
 }
 
 

@@ -75,6 +75,7 @@ class Claim:
     # what the sentence says about the figure's identity, for the comparison stage
     # (frames.find_evidence): {"ents": [[key, role], ...], "words": [lemma, ...]}
     evidence: dict[str, list[Any]] = field(default_factory=dict)
+    lang: str = "en"  # the document's language (language.py): "en" unless --languages read another
 
     def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: its deep copy was half the time of a cached run
@@ -128,7 +129,7 @@ class Claim:
         for k in ("frame", "evidence"):
             if not isinstance(kw.get(k, {}), dict):
                 raise ValueError(f"'{k}' must be an object")
-        for k in ("measure", "modality"):
+        for k in ("measure", "modality", "lang"):
             if k in kw and not isinstance(kw[k], str):
                 raise ValueError(f"'{k}' must be a string")
         if kw.get("relative_to") is not None and not isinstance(kw["relative_to"], str):

@@ -72,6 +72,11 @@ DatesOpt = Annotated[Optional[Path], typer.Option(
     "--dates", metavar="FILE",
     help="CSV of path,date rows: each document's date (else a date line in the file; never its mtime).",
     show_default=False)]
+LanguagesOpt = Annotated[str, typer.Option(
+    "--languages", metavar="CODES|all",
+    help="Read documents in these languages (en,fr,de,...; 'all': every one). Others are skipped with a "
+         "reason, and a long paragraph in another language is left unread. Numbers are read by English "
+         "conventions: a figure in another language may be misread.")]
 DaskOpt = Annotated[Optional[str], typer.Option(
     "--dask", metavar="ADDRESS|local[:N]",
     help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "
@@ -189,6 +194,7 @@ class RunOpts:
     workers: int | None
     dask: str | None
     dates: Path | None
+    languages: str
     cache_dir: Path | None
     no_cache: bool
     quiet: bool
@@ -197,7 +203,8 @@ class RunOpts:
 # The options every extracting command takes, in the order --help lists them.
 _RUN_OPTIONS: list[tuple[str, Any, Any]] = [
     ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
-    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("dates", DatesOpt, None), ("cache_dir", CacheDirOpt, None),
+    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("dates", DatesOpt, None),
+    ("languages", LanguagesOpt, "en"), ("cache_dir", CacheDirOpt, None),
     ("no_cache", NoCacheOpt, False), ("quiet", QuietOpt, False),
 ]
 
@@ -240,11 +247,17 @@ def _check_paths(paths: Sequence[Path]) -> None:
 def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], None] | None = None) -> Any:
     from .cache import default_cache_dir
     from .io import DEFAULT_INCLUDE
+    from .language import parse_languages
     from .runner import ExtractOptions, default_workers, extract_paths
 
+    try:
+        languages = parse_languages(ro.languages)
+    except ValueError as e:
+        raise NkError(str(e)) from None
     opts = ExtractOptions(rules_dirs=tuple(ro.rules or ()), model=ro.model,
                           include=tuple(ro.include) if ro.include else DEFAULT_INCLUDE,
                           workers=ro.workers or default_workers(), dask=ro.dask, dates=ro.dates,
+                          languages=languages,
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
     _check_paths(paths)

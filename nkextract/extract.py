@@ -11,10 +11,10 @@ Two stages keep the statistical pipeline off text that cannot hold a figure:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, Sequence
 
-from .claims import Claim, ClaimBuilder
+from .claims import Claim, ClaimBuilder, claim_id
 from .frames import document_context, finish_document
 from .io import Document
 from .nlp import Pipeline
@@ -43,6 +43,8 @@ class Chunk:
     pub: Period | None  # the document's date
     prev: str  # the sentence before the chunk, for "these camps ..."
     head: str = ""  # the document's first lines (title, lede): its main entities
+    original: str = ""  # the file's own text when ``text`` is a localized copy (language.localize)
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,6 @@ class Extractor:
 
     def extract(self, doc: Document) -> list[Claim]:
         """All claims of one document, in text order."""
-        text = doc.text
         pieces = make_chunks(doc, self.pipe.rules)
         return [c for claims in self.extract_chunks(pieces) for c in claims]
 
@@ -332,10 +333,15 @@ class Extractor:
                 p = pieces[k]
                 lede = 2.0 if p.base + seg.start < HEAD_CHARS else 1.0
                 body[k].extend((e.text, e.label_, lede) for e in sdoc.ents if not byline(sdoc.text, e.start_char))
-                out[k].extend(self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
-                                                 p.text[seg.start:seg.end], seg.at_line_start,
-                                                 seg.prev_text, found))
+                built = self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
+                                           (p.original or p.text)[seg.start:seg.end], seg.at_line_start,
+                                           seg.prev_text, found)
+                if p.lang != "en":
+                    built = [_foreign(c, p) for c in built]
+                out[k].extend(built)
         for k in range(len(pieces)):
+            if pieces[k].lang != "en":
+                continue  # no English parse to say what another language's document is about
             ctx = document_context(self.builder.frames, heads[k], body[k], {c.attribution or "" for c in out[k]})
             finish_document(out[k], ctx)
         return out
@@ -385,12 +391,32 @@ class Extractor:
         return out
 
 
-def make_chunks(doc: Document, rules: Rules, pub: Period | None = None) -> list[Chunk]:
-    """A document as chunk tasks, each knowing the document's date and first lines."""
+def _foreign(c: Claim, p: Chunk) -> Claim:
+    """A claim of a document in another language: its number is read (in English
+    conventions, from the localized copy), but nothing the English parser said of its
+    words holds, so it has no subject, holder, measure or scope, and a count has no unit.
+    Its text runs to the end of the original word a padded scale word stood for
+    ("3,5 Millionen", not "3,5 Million")."""
+    original = p.original or p.text
+    end = c.end
+    while end - p.base < len(original) and original[end - p.base].isalnum() and p.text[end - p.base] == " ":
+        end += 1
+    text = original[c.start - p.base:end - p.base]
+    return replace(c, id=claim_id(c.source, c.start, end, text), end=end, text=text, lang=p.lang,
+                   unit=None if c.kind == "count" else c.unit, subject="", subject_key="", head="",
+                   concepts=[], holder=None, measure="", scope=[], evidence={}, frame={},
+                   mentions=[])
+
+
+def make_chunks(doc: Document, rules: Rules, pub: Period | None = None, original: str | None = None,
+                lang: str = "en") -> list[Chunk]:
+    """A document as chunk tasks, each knowing the document's date and first lines.
+    ``original``: the file's text, when ``doc.text`` is a localized copy of it."""
     text = doc.text
     pub = pub or publication(text, rules)
     head = head_text(text)
-    return [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "", head)
+    return [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "", head,
+                  original[s:e] if original is not None else "", lang)
             for s, e in chunks(text)]
 
 

@@ -41,6 +41,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "scales_need_currency": STR_LIST,
         "scales_upper_need_currency": STR_LIST,
         "scales_upper": STR_MAP,
+        "foreign_scales": STR_MAP,
         "words": NUM_MAP,
         "vague": PAIR_MAP,
         "vague_need_of": STR_LIST,

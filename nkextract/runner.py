@@ -44,6 +44,8 @@ class ExtractOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     dask: str | None = None  # a Dask scheduler address or local[:N]: run on that cluster (cluster.py)
     dates: Path | None = None  # a CSV of path,date: documents' dates given by the user (periods.load_dates)
+    # the languages read (language.screen); None: every language
+    languages: frozenset[str] | None = frozenset({"en"})
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -111,12 +113,16 @@ class _Job:
 
 
 def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
-          max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None) -> Iterator[_Job]:
+          max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None,
+          languages: frozenset[str] | None = frozenset({"en"})) -> Iterator[_Job]:
     """Read each file once, answer it from the cache or cut it into chunk tasks.
 
     A date from ``--dates`` (by the file's resolved path) is the document's date and part
-    of its cache key: the same text dated otherwise resolves "last year" otherwise."""
+    of its cache key: the same text dated otherwise resolves "last year" otherwise.  So are
+    the languages read: a document in another language is skipped with its reason, and a
+    foreign paragraph of an English one is left unread (language.screen)."""
     from .extract import make_chunks
+    from .language import screen
 
     for item in items:
         if isinstance(item, SourceError):
@@ -127,12 +133,17 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             errors.append(doc)
             continue
         pub = dates.get(str(Path(item).resolve())) if dates else None
-        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else ""))
+        langs = "all" if languages is None else ",".join(sorted(languages))
+        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}")
         hit = cache.get(key)
         if hit is not None:
             yield _Job(doc.source, key, [], hit)
             continue
-        yield _Job(doc.source, key, make_chunks(doc, extractor_rules, pub), None)
+        read = screen(doc, languages, extractor_rules.numbers.get("foreign_scales", {}))
+        if isinstance(read, SourceError):
+            errors.append(read)
+            continue
+        yield _Job(doc.source, key, make_chunks(read.doc, extractor_rules, pub, read.original, read.lang), None)
 
 
 # Text handed to workers per round: bounds memory on archives of any size while keeping
@@ -176,7 +187,8 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
         else:
             mapper = _Mapper(opts, model, rules)
         dates = load_dates(opts.dates) if opts.dates is not None else None
-        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors, dates), mapper.batch_chars):
+        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages),
+                              mapper.batch_chars):
             outputs = mapper.map([t for j in batch for t in j.tasks])
             for job in batch:
                 if job.cached is not None:

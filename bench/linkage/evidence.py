@@ -20,7 +20,7 @@ from typing import Sequence
 from nkextract.claims import Claim
 from nkextract.frames import FrameRules, hard_scope, singular
 from nkextract.periods import Period, parse_key
-from .intervals import NOT_COMPARED, bounds, files, mentions, unit_family
+from .intervals import NOT_COMPARED, bounds, files, unit_family
 
 # A name this many tokens or fewer from the figure stands beside it ("Indonesia 5,000",
 # "Sri Lanka's toll of 12,000"), whatever the parse says of it.
@@ -222,25 +222,12 @@ class Folder:
             e.ctx = _unit({w: (1 + math.log(tf)) * math.log(n / (df[w] + 0.5)) for w, tf in b.items()})
 
     def _doc_vectors(self, claims: Sequence[Claim]) -> None:
-        """Articles as TF-IDF vectors of their figures' sentences: two outlets' reports of one
-        event share their rare words (the place, the names, "hurricane", "toll")."""
-        bags: dict[str, Counter[str]] = defaultdict(Counter)
-        seen: set[tuple[str, str]] = set()
-        for c in claims:
-            for m in mentions(c):
-                key = (m["source"], m.get("sentence") or c.sentence)
-                if key in seen:
-                    continue
-                seen.add(key)
-                bags[m["source"]].update(set(words_of(key[1])))
-        df: Counter[str] = Counter()
-        for b in bags.values():
-            df.update(b.keys())
-        self.word_df = df
-        n = len(bags) + PSEUDO_DOCS
-        self.doc_vec = {src: _unit({w: (1 + math.log(tf)) * math.log(n / (df[w] + 0.5)) for w, tf in b.items()})
-                        for src, b in bags.items()}
-        self._sim: dict[tuple[str, str], float] = {}
+        """Articles as TF-IDF vectors of their figures' sentences: the rule engine's
+        :class:`~nkextract.conflicts.Stories` (two outlets' reports of one event share
+        their rare words: the place, the names, "hurricane", "toll")."""
+        from nkextract.conflicts import Stories
+
+        self.stories = Stories(claims)
         # the years each article states for its figures: what its story is about
         self.years: dict[str, Counter[int]] = defaultdict(Counter)
         for e in self.ev:
@@ -249,19 +236,13 @@ class Folder:
                     self.years[f].update(_years(e.period))
 
     def top_terms(self, source: str, k: int, max_df: int) -> list[str]:
-        """The words that most mark an article's story and that another article shares."""
-        v = self.doc_vec.get(source, {})
-        shared = [(w, x) for w, x in v.items() if 2 <= self.word_df[w] <= max_df]
+        """The words that most mark an article's story, found in 2 to ``max_df`` articles."""
+        v = self.stories.vec.get(source, {})
+        shared = [(w, x) for w, x in v.items() if 2 <= self.stories.df[w] <= max_df]
         return [w for w, _ in sorted(shared, key=lambda wx: (-wx[1], wx[0]))[:k]]
 
     def doc_similarity(self, a: str, b: str) -> float:
-        if a == b:
-            return 1.0
-        key = (a, b) if a < b else (b, a)
-        s = self._sim.get(key)
-        if s is None:
-            s = self._sim[key] = cosine(self.doc_vec.get(a, {}), self.doc_vec.get(b, {}))
-        return s
+        return self.stories.similarity(a, b)
 
     def story(self, a: Evidence, b: Evidence) -> float:
         """How alike the two claims' articles are (the best pair of their files)."""

@@ -9,11 +9,11 @@ the waterfall as data: ``weights``, a list of ``{comparison, level, weight}``.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from nkextract import conflicts
+from nkextract.conflicts import _common, _group_subject as _subject
 from nkextract.claims import Claim
 from nkextract.periods import parse_key
 from .evidence import Evidence
@@ -118,18 +118,3 @@ def _mid(c: Claim) -> float:
         return 0.0
     s, e = p.start or p.end, p.end or p.start
     return (s.toordinal() + e.toordinal()) / 2 if s and e else 0.0
-
-
-def _common(values: Iterable[str | None]) -> str | None:
-    vs = [v for v in values if v]
-    return Counter(vs).most_common(1)[0][0] if vs else None
-
-
-def _subject(cs: Sequence[Claim]) -> str:
-    """A readable name: the measure and whose it is, else the best-attested subject."""
-    measure = _common(c.measure for c in cs)
-    holder = _common(c.holder for c in cs)
-    if measure and holder:
-        return f"{measure} · {holder}"
-    best = max(cs, key=lambda c: (len(mentions(c)), bool(c.subject), -len(c.subject)))
-    return best.subject or measure or best.subject_key

@@ -13,7 +13,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from .figures import Figure, FigureFinder, YearMention
 from .frames import (FrameRules, SentenceView, ents_of, find_evidence, find_holder, find_increment, find_measure,
@@ -590,7 +590,6 @@ class ClaimBuilder:
         "the ministry said 38,195, while the centre said 30,920"; "the State Council's count
         of 300 to a student union estimate of 4,000").  None: the sentence's source applies."""
         fs, fe = span.start_char, span.end_char
-        sent = si.span
         # "according to X" right after the figure, or before it with no other figure between
         best = None
         for i in si.according:

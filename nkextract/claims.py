@@ -72,8 +72,8 @@ class Claim:
     # the same figure in other currencies, bracketed after it: [{text, start, end, low, high, unit}]
     equivalents: list[dict[str, Any]] = field(default_factory=list)
     relative_to: str | None = None  # what a ratio compares with ("than in 2010")
-    # what the sentence says about the figure's identity, for the comparison stage
-    # (frames.find_evidence): {"ents": [[key, role], ...], "words": [lemma, ...]}
+    # what the sentence says about the figure's identity, beyond the frame's one reading
+    # (frames.find_evidence): {"ents": [[key, role, gap], ...], "words": [lemma, ...]}
     evidence: dict[str, list[Any]] = field(default_factory=dict)
     lang: str = "en"  # the document's language (language.py): "en" unless --languages read another
 

@@ -74,9 +74,9 @@ DatesOpt = Annotated[Optional[Path], typer.Option(
     show_default=False)]
 LanguagesOpt = Annotated[str, typer.Option(
     "--languages", metavar="CODES|all",
-    help="Read documents in these languages (en,fr,de,...; 'all': every one). Others are skipped with a "
-         "reason, and a long paragraph in another language is left unread. Numbers are read by English "
-         "conventions: a figure in another language may be misread.")]
+    help="Read documents in these languages (en,fr,de,...; 'all': every one), their numbers by each "
+         "language's conventions (decimal comma, thousands dot, scale words). Others are skipped with a "
+         "reason; a long paragraph in another language is left unread. Parsing and frames are English only.")]
 DaskOpt = Annotated[Optional[str], typer.Option(
     "--dask", metavar="ADDRESS|local[:N]",
     help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "

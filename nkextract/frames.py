@@ -527,15 +527,16 @@ def find_holder(fr: FrameRules, view: SentenceView, span: Any, counted: Any, con
 def find_evidence(fr: FrameRules, view: SentenceView, span: Any, counted: Any,
                   measured: Any = None) -> dict[str, list[Any]]:
     """Everything the sentence says about whose figure this is and what it counts, not
-    one guess: the comparison stage (compare/) weighs it against another figure's.
+    one guess, for a comparison to weigh against another figure's (the record-linkage
+    prototype in bench/linkage reads it; users see it in the claim record).
 
     ``ents``: every named entity or unlabelled proper name of the sentence as
-    ``[key, role, gap]``, with the role that ties it to the figure when there is one (the
+    ``[key, role, gap]``: the role that ties it to the figure when there is one (the
     holder candidates' relations: possessive, compound, subject, apposition, 'of', 'in',
-    ...), else ``sentence``, and how many tokens lie between it and the figure.  ``words``: the lemmas that say what is counted, nearest
-    first: the counted noun and its modifiers, the noun the figure is of, the verbs it
-    hangs from (with their particles).  Reporting verbs and their subjects are left out:
-    they say who vouches for a figure, which is attribution, not identity.
+    ...), else ``sentence``, and how many tokens lie between it and the figure.
+    ``words``: the lemmas that say what is counted, nearest first: the counted noun and
+    its modifiers, the noun the figure is of, the verbs it hangs from.  Reporting verbs and
+    what is above them are left out: they say who vouches for a figure, not what it is.
     """
     ents: dict[str, list[Any]] = {}
 

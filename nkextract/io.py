@@ -12,11 +12,13 @@ import hashlib
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterator, Sequence
 
-DEFAULT_INCLUDE = ("*.txt", "*.md")
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.html", "*.htm", "*.pdf", "*.docx")
 # Bytes sniffed for NULs; text files (other than UTF-16/32, recognised by BOM) have none.
 _SNIFF = 8192
 # BOM -> codec, longest first (the UTF-32 LE BOM starts with the UTF-16 LE one).
@@ -48,10 +50,30 @@ class SourceError:
 
 @dataclass(frozen=True)
 class Document:
+    """A file's text (what claims' offsets point into) and what the file says of itself."""
+
     source: str  # the path as the user gave it (relative where possible)
     text: str
-    encoding: str
-    sha256: str
+    encoding: str  # the text's encoding; for a page, PDF or Word file its format
+    sha256: str  # of the file's bytes
+    extractor: str = ""  # the library that made ``text`` and its version ("" for plain text)
+    title: str | None = None
+    date: date | None = None  # from the file's metadata (a page's, a PDF's, a Word file's)
+    author: str | None = None
+    site: str | None = None
+    pages: tuple[int, ...] = ()  # a PDF's: where page 1, 2, ... starts in ``text``
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset`` (None when the file has no pages)."""
+        return page_at(self.pages, offset)
+
+
+def page_at(pages: Sequence[int], offset: int) -> int | None:
+    from bisect import bisect_right
+
+    if not pages:
+        return None
+    return max(1, bisect_right(pages, offset))
 
 
 def safe_name(name: str) -> str:
@@ -83,12 +105,14 @@ def display_path(path: Path) -> str:
     return safe_name(shown)
 
 
-def discover(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLUDE) -> Iterator[Path | SourceError]:
+def discover(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLUDE,
+             left_out: Counter[str] | None = None) -> Iterator[Path | SourceError]:
     """Yield files under ``paths`` (recursively, sorted, each once) or errors for bad paths.
 
     Explicitly named files are taken whatever their name; files inside folders must
-    match one of the ``include`` globs.  Symlinked folders are followed once (a loop is
-    cut by remembering resolved folders).
+    match one of the ``include`` globs, and the suffixes of those that do not are counted
+    in ``left_out`` (so a run that matched nothing can say what it saw).  Symlinked
+    folders are followed once (a loop is cut by remembering resolved folders).
     """
     seen: set[Path] = set()
     for raw in paths:
@@ -97,7 +121,7 @@ def discover(paths: Sequence[str | Path], include: Sequence[str] = DEFAULT_INCLU
             yield SourceError(safe_name(str(raw)), "no such file or directory")
             continue
         if p.is_dir():
-            yield from _walk(p, include, seen)
+            yield from _walk(p, include, seen, left_out)
         elif p.is_file():
             key = _resolved(p)
             if key not in seen:
@@ -115,7 +139,8 @@ def _resolved(p: Path) -> Path:
         return p.absolute()
 
 
-def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path | SourceError]:
+def _walk(root: Path, include: Sequence[str], seen: set[Path],
+          left_out: Counter[str] | None) -> Iterator[Path | SourceError]:
     visited: set[Path] = set()
     stack = [root]
     while stack:
@@ -144,6 +169,8 @@ def _walk(root: Path, include: Sequence[str], seen: set[Path]) -> Iterator[Path 
             except OSError:
                 is_file = False
             if not any(fnmatch.fnmatch(e.name, g) for g in include):
+                if left_out is not None and is_file:
+                    left_out[path.suffix.lower() or e.name] += 1
                 continue
             if not is_file:
                 yield SourceError(display_path(path), "not a regular file (broken symlink, loop, fifo?)")
@@ -224,7 +251,8 @@ def _read_file(path: Path, max_bytes: int) -> bytes | str:
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
-    """Read and decode one file; every failure becomes a :class:`SourceError`."""
+    """Read one file and take its text (decoded, or extracted from a web page, PDF or Word
+    file: formats.py); every failure becomes a :class:`SourceError`."""
     source = display_path(path)
     try:
         data = _read_file(path, max_bytes)
@@ -238,10 +266,20 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
         return SourceError(source, data)
     if not data or data.isspace():  # no copy: files can be large
         return SourceError(source, "empty file, skipped")
+    from .formats import kind_of, reader_for
+
+    kind = kind_of(path.name, data)
+    sha = hashlib.sha256(data).hexdigest()
+    if kind != "text":
+        got = reader_for(kind)(data, max_bytes)
+        if isinstance(got, str):
+            return SourceError(source, got)
+        return Document(source, got.text, kind, sha, got.extractor, got.title, got.date, got.author, got.site,
+                        got.pages)
     decoded = decode(data)
     if isinstance(decoded, str):
         return SourceError(source, decoded)
     text, encoding = decoded
     if not text or text.isspace():
         return SourceError(source, "empty file (whitespace only), skipped")
-    return Document(source, text, encoding, hashlib.sha256(data).hexdigest())
+    return Document(source, text, encoding, sha)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .report import ReportInfo
 
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
 EXIT_CODES_HELP = ("Exit codes: 0 success; 1 disagreements found (diff, conflicts --fail-on-conflict); "
                    "2 usage or configuration error; 3 completed but some inputs were skipped.")
 
@@ -135,6 +136,8 @@ def _output(out: Path | None) -> Iterator[TextIO]:
     try:
         with open_output(out) as f:
             yield f
+    except BrokenPipeError:
+        raise  # the reader has gone (| head): _run ends quietly
     except OSError as e:
         raise NkError(f"cannot write {out or 'standard output'}: {e.strerror or e}") from None
 
@@ -181,6 +184,13 @@ def _run(fn: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         raise typer.Exit(130) from None
+    except BrokenPipeError:
+        # the reader of stdout has gone (nkextract extract ... | head): end quietly, as a
+        # Unix tool killed by SIGPIPE does; stdout goes to devnull so that the interpreter's
+        # last flush cannot complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_PIPE) from None
     raise typer.Exit(code)
 
 
@@ -577,5 +587,87 @@ def diff(
         return EXIT_DISAGREE if disagree else skipped
 
     _run(body)
+class TextFmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog="Exit codes: 0 success; 3 the file could not be read (the reason is on stderr).")
+def text(
+    file: Annotated[Path, typer.Argument(help="A text, web page, PDF or Word file.", show_default=False)],
+    fmt: Annotated[TextFmt, typer.Option("--format", "-f", help="text: the text alone; json: with the "
+                                         "file's title, date, author, site and page starts.")] = TextFmt.text,
+    out: OutOpt = None,
+) -> None:
+    """Print the text claims' offsets point into (a page's article, a PDF's pages, a Word file's
+    paragraphs and tables): a claim's text is this text[start:end]."""
+
+    def body() -> int:
+        from .io import SourceError, read_document
+
+        _check_paths([file])
+        doc = read_document(file)
+        if isinstance(doc, SourceError):
+            _err(f"{doc.source}: {doc.message}")
+            return EXIT_SKIPPED
+        if fmt is TextFmt.text:
+            _emit(doc.text, out)
+        else:
+            from .export import to_json
+
+            _emit(to_json({"source": doc.source, "format": doc.encoding if doc.extractor else "text",
+                           "encoding": None if doc.extractor else doc.encoding, "extractor": doc.extractor or None,
+                           "title": doc.title, "date": doc.date.isoformat() if doc.date else None,
+                           "author": doc.author, "site": doc.site, "pages": list(doc.pages), "text": doc.text}), out)
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@run_options
+def show(
+    claim_id: Annotated[str, typer.Argument(metavar="ID", help="A claim's id, or its first characters.",
+                                            show_default=False)],
+    paths: OptPathsArg = None,
+    from_claims: FromClaimsOpt = None,
+    fmt: Annotated[Optional[Fmt], typer.Option(
+        "--format", "-f", help="table (default on a terminal) or json.", show_default=False)] = None,
+    out: OutOpt = None,
+    *,
+    ro: RunOpts,
+) -> None:
+    """Show one claim where it was written: the sentence with the figure marked, the sentences
+    around it, its file:line (and page), its frame and the rule that read it."""
+
+    def body() -> int:
+        from .context import find_claims, in_context
+
+        f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
+        claims, result = _claims_for(paths or ([] if from_claims else [Path(".")]), from_claims, ro)
+        found = find_claims(claims, claim_id)
+        if not found:
+            where = str(from_claims) if from_claims else " ".join(str(p) for p in paths or ["."])
+            raise NkError(f"no claim with an id starting {claim_id!r} in {where}")
+        if len({c.id for c in found}) > 1:
+            ids = sorted({c.id for c in found})
+            raise NkError(f"{len(ids)} claims have ids starting {claim_id!r} ({', '.join(ids[:5])}"
+                          f"{', ...' if len(ids) > 5 else ''}): give more characters")
+        ctx = in_context(found[0])
+        if f is Fmt.table:
+            from .render import claim_view
+
+            _print_renderables(claim_view(ctx), out)
+        else:
+            from .export import to_json
+
+            _emit(to_json({**ctx.claim.to_dict(), "context": {
+                "before": ctx.before, "sentence": ctx.sentence, "after": ctx.after, "line": ctx.line,
+                "page": ctx.page, "problem": ctx.problem or None}}), out)
+        return EXIT_OK  # other files skipped on the way are no concern of this claim
+
+    _run(body)
+
+
 if __name__ == "__main__":
     app()

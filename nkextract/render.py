@@ -166,3 +166,42 @@ def diff_view(rows: Sequence[dict[str, Any]], a_name: str, b_name: str) -> list[
         sides = {c["id"]: "A" for c in r["a"]} | {c["id"]: "B" for c in r["b"]}
         items.extend(group_view(n, {**r, "claims": [*r["a"], *r["b"]]}, sides))
     return items
+
+
+def claim_view(ctx: Any) -> list[Any]:
+    """One claim where it was written (a :class:`context.InContext`): where, the sentences
+    around it with the figure marked, and what was read of it."""
+    c = ctx.claim
+    where = c.source + (f":{ctx.line}" if ctx.line else "") + (f" (page {ctx.page})" if ctx.page else "")
+    head = Text.assemble((c.id, "bold"), "  ", where)
+    out: list[Any] = [head]
+    if ctx.problem:
+        out.append(Text(f"note: {ctx.problem}; showing the sentence as recorded", style="yellow"))
+    body = Text()
+    if ctx.before:
+        body.append(ctx.before + " ", style="dim")
+    s, at, n = ctx.sentence, ctx.at, len(c.text)
+    if s[at:at + n] == c.text:
+        body.append(s[:at])
+        body.append(c.text, style="bold reverse")
+        body.append(s[at + n:])
+    else:
+        body.append(s)
+    if ctx.after:
+        body.append(" " + ctx.after, style="dim")
+    out.extend(["", body, ""])
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [("value", fmt_value(c.low, c.high, c.qualifier, c.unit)), ("kind", c.kind),
+            ("qualifier", c.qualifier), ("per", c.per), ("holder", c.holder), ("measure", c.measure),
+            ("subject", c.subject), ("period", f"{c.period} ({c.period_grain})" if c.period else None),
+            ("time", f"{c.time} ({c.time_source})" if c.time is not None else None),
+            ("modality", c.modality), ("scope", ", ".join(c.scope)), ("attributed to", c.attribution),
+            ("rule", c.rule), ("language", c.lang if c.lang != "en" else None),
+            ("mentions", str(len(c.mentions)) if len(c.mentions) > 1 else None)]
+    for name, value in rows:
+        if value:
+            table.add_row(name, Text(str(value)))
+    out.append(table)
+    return out

@@ -14,7 +14,9 @@ only the same nkextract and spaCy model (checked when the worker plugin starts).
 Each worker loads the pipeline once per run in a WorkerPlugin (:mod:`.dask_worker`) whose
 name is the run's own, so runs with other rules can share a long-lived cluster.  Records,
 never Docs, come back.  A worker that dies mid-run costs no claims: the scheduler reruns
-its tasks on the others (up to ``distributed.scheduler.allowed-failures`` times per task).
+its tasks on the others (up to ``distributed.scheduler.allowed-failures`` times per task);
+a pack that kills that often is run again file by file, and only a file that kills its
+worker alone too is skipped, with a reason.
 """
 
 from __future__ import annotations
@@ -51,6 +53,23 @@ def local_workers(spec: str, default: int) -> int | None:
     if not n.isdigit() or int(n) < 1:
         raise UsageError(f"--dask {spec}: expected local or local:N with N >= 1 worker processes")
     return int(n)
+
+
+def check_target(spec: str, workers: int) -> None:
+    """A malformed ``--dask`` value is a usage error before any file is read, even in a run
+    the cache answers whole (which starts no cluster)."""
+    if local_workers(spec, workers) is not None:
+        return
+    try:
+        from distributed.comm import resolve_address
+    except ImportError as e:
+        raise UsageError(f"--dask needs the cluster extra: {EXTRA_HINT} ({e})") from None
+    try:
+        resolve_address(spec)
+    except ValueError as e:
+        raise UsageError(f"--dask {spec}: not a scheduler address ({_first_line(e)})") from None
+    except OSError:
+        pass  # a name that does not resolve (now) is reported when the cluster is needed
 
 
 class DaskMapper:
@@ -112,7 +131,7 @@ class DaskMapper:
         except TimeoutError:
             raise UsageError(f"no Dask worker joined the scheduler at {spec} within {WORKER_WAIT_S} s") from None
 
-    def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]]]:
+    def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]] | None]:
         """Claim dicts of each task, in order; every pack of the round is submitted at once."""
         if not tasks:
             return iter(())
@@ -124,7 +143,7 @@ class DaskMapper:
         self.pending.extend(zip(futures, packs))
         return self._results(len(packs))
 
-    def _results(self, n: int) -> Iterator[list[dict[str, Any]]]:
+    def _results(self, n: int) -> Iterator[list[dict[str, Any]] | None]:
         from distributed import KilledWorker
 
         for _ in range(n):
@@ -132,9 +151,30 @@ class DaskMapper:
             try:
                 result = future.result()
             except KilledWorker:
-                files = sorted({c.source for c in pack})
-                raise NkError(f"Dask workers kept dying on the same task ({len(files)} files from "
-                              f"{files[0]}); giving up") from None
+                # the pack killed a worker allowed-failures times: run its files one by one,
+                # so that only the file that kills (again) is given up
+                yield from self._isolated(pack)
+                continue
+            except (CancelledError, OSError) as e:
+                raise NkError(f"lost the Dask cluster mid-run: {_first_line(e)}") from None
+            yield from result
+
+    def _isolated(self, pack: list[Chunk]) -> Iterator[list[dict[str, Any]] | None]:
+        """Each file of ``pack`` as a task of its own; None for each task of a file whose
+        task kills workers again (runner skips that file with a reason)."""
+        from distributed import KilledWorker
+
+        from .dask_worker import run_pack
+
+        files: dict[str, list[Chunk]] = {}
+        for chunk in pack:
+            files.setdefault(chunk.source, []).append(chunk)
+        for chunks in files.values():
+            try:
+                result = self.client.submit(run_pack, chunks, plugin=self.plugin, pure=False).result()
+            except KilledWorker:
+                yield from (None for _ in chunks)
+                continue
             except (CancelledError, OSError) as e:
                 raise NkError(f"lost the Dask cluster mid-run: {_first_line(e)}") from None
             yield from result

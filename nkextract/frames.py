@@ -80,6 +80,10 @@ class FrameRules:
         mo = fr.get("modality", {})
         self.modality_cues = {cls: _phrases(mo.get(cls, [])) for cls in ("forecast", "target", "hypothetical",
                                                                             "estimate")}
+        # each cue as find_modality tests it, built once (not per figure): a one-word cue is
+        # matched against the words and lemmas, a longer one inside the space-padded words
+        self.modality_tests = {cls: [(len(p) == 1, p[0] if len(p) == 1 else f" {' '.join(p)} ", " ".join(p))
+                                     for p in phrases] for cls, phrases in self.modality_cues.items()}
         self.reporting = frozenset(w.lower() for w in mo.get("reporting", []))
         sc = fr.get("scope", {})
         self.subgroups = frozenset(w.lower() for w in sc.get("subgroups", []))
@@ -699,9 +703,8 @@ def find_modality(fr: FrameRules, view: SentenceView, span: Any, counted: Any) -
     lemmas = {w for w, _ in words} | {lem for _, lem in words}
     found: dict[str, str] = {}
     for cls in ("forecast", "target", "hypothetical", "estimate"):
-        for phrase in fr.modality_cues[cls]:
-            p = " ".join(phrase)
-            if (len(phrase) == 1 and phrase[0] in lemmas) or (len(phrase) > 1 and f" {p} " in text):
+        for single, probe, p in fr.modality_tests[cls]:
+            if probe in lemmas if single else probe in text:
                 found.setdefault(cls, p)
                 break
     if "forecast" in found:

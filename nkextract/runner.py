@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -134,7 +135,9 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             continue
         pub = dates.get(str(Path(item).resolve())) if dates else None
         langs = "all" if languages is None else ",".join(sorted(languages))
-        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}")
+        # the extractor's version: a newer trafilatura or pdfminer may read the same bytes otherwise
+        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
+                        + (f"|{doc.extractor}" if doc.extractor else ""))
         hit = cache.get(key)
         if hit is not None:
             yield _Job(doc.source, key, [], hit)
@@ -145,6 +148,8 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             continue
         yield _Job(doc.source, key, make_chunks(read.doc, extractor_rules, pub, read.original, read.lang), None)
 
+
+WORKER_DIED = "a worker process died reading it, even alone (a crash, or out of memory), skipped"
 
 # Text handed to workers per round: bounds memory on archives of any size while keeping
 # both cores busy (a 1 MB chunk parses in seconds).
@@ -176,26 +181,38 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     result = ExtractResult(model=f"{model} {version}")
     if cache.problem:
         result.warnings.append(cache.problem)
-    items = list(discover(paths, opts.include))
+    if opts.dask:
+        from .cluster import check_target
+
+        check_target(opts.dask, opts.workers)
+    left_out: Counter[str] = Counter()
+    items = list(discover(paths, opts.include, left_out))
     total = len(items)
+    if not items:
+        result.warnings.append(no_match_message(opts.include, left_out))
     mapper: Any = None
     try:
-        if opts.dask:
-            from .cluster import DaskMapper
-
-            mapper = DaskMapper(opts.dask, opts, model, rules)
-        else:
-            mapper = _Mapper(opts, model, rules)
         dates = load_dates(opts.dates) if opts.dates is not None else None
-        for batch in _batches(_jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages),
-                              mapper.batch_chars):
-            outputs = mapper.map([t for j in batch for t in j.tasks])
+        jobs = _jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages)
+        for batch in _batches(jobs, lambda: BATCH_CHARS if mapper is None else mapper.batch_chars):  # noqa: B023
+            tasks = [t for j in batch for t in j.tasks]
+            if tasks and mapper is None:
+                # started on the first cache miss: a run answered from the cache starts no
+                # worker and no cluster
+                mapper = _mapper(opts, model, rules)
+            outputs = mapper.map(tasks) if tasks else iter(())
             for job in batch:
                 if job.cached is not None:
                     records = job.cached
                     result.cached += 1
                 else:
-                    records = [r for _ in job.tasks for r in next(outputs)]
+                    parts = [next(outputs) for _ in job.tasks]
+                    if any(p is None for p in parts):
+                        result.errors.append(SourceError(job.source, WORKER_DIED))
+                        if progress is not None:
+                            progress(result.files + len(result.errors), total)
+                        continue
+                    records = [r for p in parts for r in p]
                     cache.put(job.key, records)
                 result.files += 1
                 if sink is not None:
@@ -213,13 +230,33 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     return result
 
 
-def _batches(jobs: Iterable[_Job], limit: int) -> Iterator[list[_Job]]:
+def no_match_message(include: Sequence[str], left_out: Counter[str]) -> str:
+    """What a run that matched no file says: the patterns, and what it left out."""
+    msg = "no input files matched --include " + " ".join(repr(g) for g in include)
+    if left_out:
+        seen = ", ".join(f"{n} {suffix}" for suffix, n in left_out.most_common(5))
+        msg += f" (left out: {seen}{', ...' if len(left_out) > 5 else ''}; add --include for them)"
+    return msg
+
+
+def _mapper(opts: ExtractOptions, model: str, rules: Any) -> Any:
+    """The process pool, or the Dask cluster with ``--dask``."""
+    if opts.dask:
+        from .cluster import DaskMapper
+
+        return DaskMapper(opts.dask, opts, model, rules)
+    return _Mapper(opts, model, rules)
+
+
+def _batches(jobs: Iterable[_Job], limit: Callable[[], int]) -> Iterator[list[_Job]]:
+    """Jobs in rounds of about ``limit()`` characters of text to parse (read again after
+    each round: a cluster, once started, takes bigger rounds)."""
     batch: list[_Job] = []
     size = 0
     for job in jobs:
         batch.append(job)
         size += sum(len(t.text) for t in job.tasks)
-        if size >= limit:
+        if size >= limit():
             yield batch
             batch, size = [], 0
     if batch:
@@ -243,9 +280,22 @@ def _packs(tasks: list[Chunk]) -> list[list[Chunk]]:
     return packs
 
 
+# A run ends, rather than skipping file after file, when this many files in a row kill
+# their worker: then it is the workers (out of memory, a broken install), not the files.
+MAX_DEAD_IN_A_ROW = 3
+Outputs = Iterator["list[dict[str, Any]] | None"]  # per task; None: a worker died on its file
+
+
 class _Mapper:
     """Runs chunk tasks in order: in this process for one worker, else in a process pool
-    started on first need and reused for every batch."""
+    started on first need and reused for every batch.
+
+    A file that kills its worker (a crash in native code, the kernel's OOM killer) breaks
+    the pool; the pool is started again, the pack that was lost is run again one file at a
+    time, and a file that kills a worker when run alone is given up (its tasks' outputs
+    are None: runner skips it with a reason).  Other files lose nothing."""
+
+    task: Callable[[list[Chunk]], list[list[dict[str, Any]]]] = staticmethod(_run_task)
 
     def __init__(self, opts: ExtractOptions, model: str, rules: Any) -> None:
         self.opts = opts
@@ -253,13 +303,14 @@ class _Mapper:
         self.rules = rules
         self.pool: Any = None
         self.local = False
+        self.dead_in_a_row = 0
 
     @property
     def batch_chars(self) -> int:
         """Text per round: enough for this machine's cores (a cluster needs more)."""
         return BATCH_CHARS
 
-    def map(self, tasks: list[Chunk]) -> Iterator[list[dict[str, Any]]]:
+    def map(self, tasks: list[Chunk]) -> Outputs:
         """Claim dicts of each task, in order (chunks are sent in packs of ~PACK_CHARS)."""
         if not tasks:
             return iter(())
@@ -269,24 +320,82 @@ class _Mapper:
             if not self.local:
                 _init_worker(self.opts.rules_dirs, self.model)
                 self.local = True
-            return (r for pack in packs for r in _run_task(pack))
+            return (r for pack in packs for r in self.task(pack))
         if self.pool is None:
-            import multiprocessing as mp
-
             from .rules import check_entity_patterns
 
             # fail here with file:line, not inside a worker's initializer
             check_entity_patterns(self.rules)
+            self._start()
+        futures = [self.pool.submit(self.task, pack) for pack in packs]
+        return self._results(packs, futures)
 
-            ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-            self.pool = ctx.Pool(self.opts.workers, initializer=_init_worker,
-                                 initargs=(self.opts.rules_dirs, self.model, os.getpid()))
-        return (r for res in self.pool.imap(_run_task, packs, chunksize=1) for r in res)
+    def _start(self) -> None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        self.pool = ProcessPoolExecutor(self.opts.workers, mp_context=ctx, initializer=_init_worker,
+                                        initargs=(self.opts.rules_dirs, self.model, os.getpid()))
+
+    def _results(self, packs: list[list[Chunk]], futures: list[Any]) -> Outputs:
+        from concurrent.futures.process import BrokenProcessPool
+
+        k = 0
+        while k < len(packs):
+            try:
+                result = futures[k].result()
+            except BrokenProcessPool:
+                # this pack and every later one are lost; the culprit is this pack or one
+                # running beside it: this one is run again file by file, the rest as before
+                self._restart()
+                yield from self._isolated(packs[k])
+                futures[k + 1:] = [self.pool.submit(self.task, pack) for pack in packs[k + 1:]]
+                k += 1
+                continue
+            self.dead_in_a_row = 0
+            yield from result
+            k += 1
+
+    def _isolated(self, pack: list[Chunk]) -> Outputs:
+        """Each file of ``pack`` run alone; None for each task of a file that kills its worker."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .errors import NkError
+
+        files: dict[str, list[Chunk]] = {}
+        for chunk in pack:
+            files.setdefault(chunk.source, []).append(chunk)
+        for source, chunks in files.items():
+            try:
+                result = self.pool.submit(self.task, chunks).result()
+            except BrokenProcessPool:
+                self._restart()
+                self.dead_in_a_row += 1
+                if self.dead_in_a_row >= MAX_DEAD_IN_A_ROW:
+                    raise NkError(f"worker processes died on {self.dead_in_a_row} files in a row (last: {source}); "
+                                  "giving up: out of memory, or a broken install?") from None
+                yield from (None for _ in chunks)
+                continue
+            self.dead_in_a_row = 0
+            yield from result
+
+    def _restart(self) -> None:
+        self.close()
+        self._start()
 
     def close(self) -> None:
+        """Stop the workers now: a run that ends early (an error, Ctrl-C, | head) must not
+        wait for packs nobody will read."""
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            # ProcessPoolExecutor can only wait for running tasks; its processes are ended
+            # here instead (the mapping is private but stable since Python 3.2)
+            procs = list(getattr(self.pool, "_processes", {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.join()
             self.pool = None
 
 

@@ -447,3 +447,24 @@ def test_the_default_min_confidence_is_the_conflict_modules():
     from nkextract import cli, conflicts
 
     assert cli.DEFAULT_MIN_CONFIDENCE == conflicts.DEFAULT_MIN_CONFIDENCE
+
+
+def test_a_folder_that_matches_no_file_says_so_and_lists_the_patterns(tmp_path):
+    (tmp_path / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "notes.rtf").write_text("{\\rtf1 40 people}", encoding="utf-8")
+    r = _ok(run("extract", tmp_path, "--model", "blank", "-f", "json", "--include", "*.txt", "--include", "*.md"))
+    assert r.stdout.strip() == "[]"
+    assert ("warning: no input files matched --include '*.txt' '*.md' (left out: 1 .csv, 1 .rtf; "
+            "add --include for them)") in r.stderr
+
+
+def test_output_closed_early_ends_quietly():
+    """``nkextract extract corpus/ | head``: no "Broken pipe" error, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "nkextract.cli", "extract", str(CORPUS), "--model", "blank",
+                             "-f", "jsonl", "--no-cache", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()  # the reader goes away, as head does after its lines
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert err == ""

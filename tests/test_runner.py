@@ -114,3 +114,48 @@ def test_two_runs_share_the_cache_and_a_killed_run_leaves_it_usable(corpus_copy:
     # and the cache now answers everything
     res = extract_paths([corpus_copy], ExtractOptions(model="blank", cache_dir=cache))
     assert res.cached == 5
+
+
+def test_a_run_answered_by_the_cache_starts_no_cluster(corpus_copy: Path, tmp_path: Path) -> None:
+    """A scheduler nobody listens at is never contacted when every file is cached."""
+    cache = tmp_path / "cache"
+    cold = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1, cache_dir=cache))
+    warm = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1, cache_dir=cache,
+                                                       dask="tcp://127.0.0.1:1"))
+    assert warm.cached == 5 and not warm.errors
+    assert _dicts(warm) == _dicts(cold)
+
+
+KILLER = "KILL-THE-WORKER"
+
+
+def _killing_task(pack):
+    """What a worker runs, except that a file holding KILLER ends the worker process, as a
+    crash in native code or the OOM killer would (module level: pickled by reference)."""
+    if any(KILLER in c.text for c in pack):
+        os._exit(1)
+    return runner._run_task(pack)
+
+
+def test_a_file_that_kills_its_worker_is_skipped_and_the_run_goes_on(corpus_copy: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1))
+    (corpus_copy / "003b_poison.txt").write_text(f"{KILLER}: 5 people.\n", encoding="utf-8")
+    monkeypatch.setattr(runner, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(runner, "PACK_CHARS", 10_000)  # several packs, the poison among them
+    monkeypatch.setattr(runner._Mapper, "task", staticmethod(_killing_task))
+    got = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))
+    assert [(Path(e.source).name, e.message) for e in got.errors] == [("003b_poison.txt", runner.WORKER_DIED)]
+    assert got.files == 5
+    assert _dicts(got) == _dicts(clean)
+
+
+def test_workers_that_die_on_every_file_end_the_run(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkextract.errors import NkError
+
+    for f in corpus_copy.iterdir():
+        f.write_text(f"{KILLER}\n" + f.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(runner, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(runner._Mapper, "task", staticmethod(_killing_task))
+    with pytest.raises(NkError, match="worker processes died on 3 files in a row"):
+        extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))

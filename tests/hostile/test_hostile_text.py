@@ -72,10 +72,27 @@ def test_absurd_values_never_become_inf_or_nan(tmp_path):
 # --- once quadratic: fixed in extract.py / claims.py --------------------------------------
 
 
-def test_many_figures_in_one_sentence(tmp_path):
-    text = "between 1 and 1 and " * 20_000 + TAIL
-    claims = _run(tmp_path, text)
-    _tail_found(claims, text)
+def test_many_figures_in_one_sentence_cost_in_proportion(tmp_path):
+    """20,000 figures in one sentence: found, and twice the figures cost less than three
+    times the time (a bound on growth, not seconds: the machine's speed cancels out).
+
+    Each size runs in one process (-j 1: the pool's start-up would differ between sizes),
+    and a run of the tail alone is the start-up taken off both."""
+    def timed(n: int) -> tuple[float, list[dict]]:
+        text = "between 1 and 1 and " * n + TAIL
+        (tmp_path / "patho.txt").write_text(text, encoding="utf-8")
+        run = invoke_budget("extract", "patho.txt", "-j", "1", "--no-cache", "-f", "json", "-o", "out.json",
+                            budget=60.0).ok()
+        claims = strict_json((tmp_path / "out.json").read_text(encoding="utf-8"))
+        check_offsets(claims, {"patho.txt": text})
+        _tail_found(claims, text)
+        return run.seconds, claims
+
+    start_up = min(timed(0)[0] for _ in range(2))
+    small, _ = timed(10_000)
+    large, claims = timed(20_000)
+    assert len(claims) == 20_001
+    assert large - start_up < 3 * (small - start_up), (start_up, small, large)
 
 
 def test_deeply_nested_parentheses(tmp_path):

@@ -26,6 +26,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, Callable
@@ -68,6 +69,16 @@ def reader_for(kind: str) -> Callable[[bytes, int], Extracted | str]:
     return {"html": read_html, "pdf": read_pdf, "docx": read_docx}[kind]
 
 
+_LIBRARY = {"html": "trafilatura", "pdf": "pdfminer.six", "docx": "python-docx"}
+
+
+def extractor_of(kind: str) -> str:
+    """The library that takes a ``kind`` of file's text, and its version ("" for plain
+    text): known before the file is parsed, so it can be part of the cache key."""
+    return _version(_LIBRARY[kind]) if kind in _LIBRARY else ""
+
+
+@lru_cache(maxsize=None)
 def _version(dist: str) -> str:
     from importlib.metadata import version
 
@@ -143,7 +154,7 @@ def inflated_size(data: bytes, limit: int) -> int:
 def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
     """A PDF's text page by page (``pages`` records where each starts), with paragraphs as
     lines and line-end hyphenation mended; its title, author and creation date."""
-    from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.layout import LAParams, LTFigure, LTTextContainer
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.converter import PDFPageAggregator
@@ -163,13 +174,18 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
     except Exception as e:  # noqa: BLE001 - any parse failure of a broken file is a skipped input
         return f"cannot read PDF ({_first_line(e) or type(e).__name__}), skipped"
     try:
-        count = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
+        tree = resolve1(doc.catalog.get("Pages"))
+        count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
         if isinstance(count, int) and count > MAX_PDF_PAGES:
             return f"PDF has {count:,} pages (more than {MAX_PDF_PAGES:,}), skipped"
         info = doc.info[0] if doc.info else {}
         rm = PDFResourceManager(caching=True)
         device = PDFPageAggregator(rm, laparams=LAParams())
         interp = PDFPageInterpreter(rm, device)
+        # a page whose text is all inside figures (form XObjects) is laid out again with
+        # their text analysed too; not every page, or a chart's axis labels become lines
+        fig_device = PDFPageAggregator(rm, laparams=LAParams(all_texts=True))
+        fig_interp = PDFPageInterpreter(rm, fig_device)
         parts: list[str] = []
         starts: list[int] = []
         size = 0
@@ -177,7 +193,11 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
             if n > MAX_PDF_PAGES:
                 return f"PDF has more than {MAX_PDF_PAGES:,} pages, skipped"
             interp.process_page(page)
-            boxes = [b.get_text() for b in device.get_result() if isinstance(b, LTTextContainer)]
+            layout = device.get_result()
+            boxes = [b.get_text() for b in layout if isinstance(b, LTTextContainer)]
+            if not boxes and any(isinstance(b, LTFigure) for b in layout):
+                fig_interp.process_page(page)
+                boxes = [b.get_text() for b in _text_boxes(fig_device.get_result())]
             page_text = _paragraphs(boxes)
             starts.append(size)
             parts.append(page_text)
@@ -193,6 +213,19 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
         return "no text layer (scanned?), skipped"
     return Extracted(text, "pdf", _version("pdfminer.six"), _info(info, "Title"),
                      _pdf_date(_info(info, "CreationDate")), _info(info, "Author"), None, tuple(starts))
+
+
+def _text_boxes(items: Any) -> list[Any]:
+    """Text boxes in a layout, those inside figures included, in order."""
+    from pdfminer.layout import LTFigure, LTTextContainer
+
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, LTTextContainer):
+            out.append(item)
+        elif isinstance(item, LTFigure):
+            out.extend(_text_boxes(item))
+    return out
 
 
 _HYPHEN_END = re.compile(r"(?<=[^\W\d_])-$")

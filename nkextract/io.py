@@ -250,9 +250,21 @@ def _read_file(path: Path, max_bytes: int) -> bytes | str:
     return data
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
-    """Read one file and take its text (decoded, or extracted from a web page, PDF or Word
-    file: formats.py); every failure becomes a :class:`SourceError`."""
+@dataclass(frozen=True)
+class RawFile:
+    """A file's bytes before its text is taken: enough for the cache key, so a cached PDF
+    or page is never parsed again."""
+
+    source: str
+    name: str
+    data: bytes
+    sha256: str
+    kind: str  # text | html | pdf | docx (formats.kind_of)
+    extractor: str  # the library that will take its text, and its version ("" for text)
+
+
+def read_raw(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile | SourceError:
+    """A file's bytes, hash and format; every failure to read it becomes a :class:`SourceError`."""
     source = display_path(path)
     try:
         data = _read_file(path, max_bytes)
@@ -266,20 +278,33 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
         return SourceError(source, data)
     if not data or data.isspace():  # no copy: files can be large
         return SourceError(source, "empty file, skipped")
-    from .formats import kind_of, reader_for
+    from .formats import extractor_of, kind_of
 
     kind = kind_of(path.name, data)
-    sha = hashlib.sha256(data).hexdigest()
-    if kind != "text":
-        got = reader_for(kind)(data, max_bytes)
+    return RawFile(source, path.name, data, hashlib.sha256(data).hexdigest(), kind, extractor_of(kind))
+
+
+def to_document(raw: RawFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
+    """The text of a file read by :func:`read_raw` (decoded, or extracted from a web page,
+    PDF or Word file: formats.py), or why there is none."""
+    if raw.kind != "text":
+        from .formats import reader_for
+
+        got = reader_for(raw.kind)(raw.data, max_bytes)
         if isinstance(got, str):
-            return SourceError(source, got)
-        return Document(source, got.text, kind, sha, got.extractor, got.title, got.date, got.author, got.site,
-                        got.pages)
-    decoded = decode(data)
+            return SourceError(raw.source, got)
+        return Document(raw.source, got.text, raw.kind, raw.sha256, got.extractor, got.title, got.date, got.author,
+                        got.site, got.pages)
+    decoded = decode(raw.data)
     if isinstance(decoded, str):
-        return SourceError(source, decoded)
+        return SourceError(raw.source, decoded)
     text, encoding = decoded
     if not text or text.isspace():
-        return SourceError(source, "empty file (whitespace only), skipped")
-    return Document(source, text, encoding, sha)
+        return SourceError(raw.source, "empty file (whitespace only), skipped")
+    return Document(raw.source, text, encoding, raw.sha256)
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
+    """Read one file and take its text; every failure becomes a :class:`SourceError`."""
+    raw = read_raw(path, max_bytes)
+    return raw if isinstance(raw, SourceError) else to_document(raw, max_bytes)

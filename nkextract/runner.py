@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .claims import Claim
 from .extract import Chunk
-from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, SourceError, discover, read_document
+from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, SourceError, discover, read_raw, to_document
 
 
 @dataclass
@@ -129,18 +129,22 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
         if isinstance(item, SourceError):
             errors.append(item)
             continue
-        doc = read_document(item, max_bytes)
-        if isinstance(doc, SourceError):
-            errors.append(doc)
+        raw = read_raw(item, max_bytes)
+        if isinstance(raw, SourceError):
+            errors.append(raw)
             continue
         pub = dates.get(str(Path(item).resolve())) if dates else None
         langs = "all" if languages is None else ",".join(sorted(languages))
         # the extractor's version: a newer trafilatura or pdfminer may read the same bytes otherwise
-        key = cache.key(doc.source, doc.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
-                        + (f"|{doc.extractor}" if doc.extractor else ""))
+        key = cache.key(raw.source, raw.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
+                        + (f"|{raw.extractor}" if raw.extractor else ""))
         hit = cache.get(key)
         if hit is not None:
-            yield _Job(doc.source, key, [], hit)
+            yield _Job(raw.source, key, [], hit)
+            continue
+        doc = to_document(raw, max_bytes)
+        if isinstance(doc, SourceError):
+            errors.append(doc)
             continue
         read = screen(doc, languages, extractor_rules.numbers.get("foreign_scales", {}))
         if isinstance(read, SourceError):

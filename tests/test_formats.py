@@ -256,3 +256,21 @@ def test_pdf_hyphenated_line_end_is_mended() -> None:
     # a box that ends mid-sentence continues in the next (a column break)
     assert _paragraphs(["Some 4,000 people were\n", "held in the camp.\n"]) == (
         "Some 4,000 people were held in the camp.\n\n")
+
+
+def test_a_cached_pdf_or_page_is_not_parsed_again(folder: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkextract import formats
+
+    opts = ExtractOptions(model="blank", workers=1, cache_dir=tmp_path / "cache")
+    files = [folder / "report.pdf", folder / "page.html", folder / "brief.docx"]
+    cold = extract_paths(files, opts)
+
+    def never(data: bytes, max_chars: int) -> str:
+        raise AssertionError("parsed again")
+
+    for name in ("read_pdf", "read_html", "read_docx"):
+        monkeypatch.setattr(formats, name, never)
+    warm = extract_paths(files, opts)
+    assert warm.cached == 3 and not warm.errors
+    assert [c.to_dict() for c in warm.claims] == [c.to_dict() for c in cold.claims]

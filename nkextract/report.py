@@ -85,7 +85,7 @@ class ClaimView:
     label: str
     colour: int
     source: str
-    line: int | None
+    line: str | None  # where in the file: ":12" (a line), " p. 3" (a PDF page)
     value: str
     text: str
     before: str
@@ -96,7 +96,7 @@ class ClaimView:
     attribution: str
     mentions: int
     backing: int | None
-    others: list[tuple[str, int | None]]  # the other mentions' places
+    others: list[tuple[str, str | None]]  # the other mentions' places
     frame: list[tuple[str, str, str]]  # (field, value, where it came from)
     rule: str
 
@@ -212,9 +212,11 @@ def line_numbers(claims: Iterable[Mapping[str, Any]], max_bytes: int = LINE_MAX_
 
     A record's own ``line`` wins; otherwise the file is re-read (only if it is at most
     ``max_bytes``) with the same decoding as extraction, and only used if the figure is
-    still where the record says (a file edited since would give wrong lines).
+    still where the record says (a file edited since would give wrong lines).  A web
+    page, PDF or Word file is not parsed again: a line of its extracted text means
+    nothing to a reader of the file (a PDF claim shows its page instead).
     """
-    from .io import Document, read_document
+    from .io import Document, RawFile, read_raw, to_document
 
     lines: dict[tuple[str, int], int] = {}
     wanted: dict[str, dict[int, str]] = defaultdict(dict)
@@ -234,7 +236,10 @@ def line_numbers(claims: Iterable[Mapping[str, Any]], max_bytes: int = LINE_MAX_
                 continue
         except OSError:
             continue
-        doc = read_document(path, max_bytes)
+        raw = read_raw(path, max_bytes)
+        if not isinstance(raw, RawFile) or raw.kind != "text":
+            continue
+        doc = to_document(raw, max_bytes)
         if not isinstance(doc, Document):
             continue
         breaks = [i for i, ch in enumerate(doc.text) if ch == "\n"]
@@ -284,16 +289,25 @@ def _claim_view(c: Mapping[str, Any], source: tuple[str, int, str], unit: str,
     before, fig, after = highlight(str(c.get("sentence") or ""), text)
     mentions = c.get("mentions") or []
     when, note = _when(c)
-    others = [(str(m.get("source", "")), lines.get((m.get("source"), m.get("start"))))
+    others = [(str(m.get("source", "")), _place(m, lines))
               for m in mentions if (m.get("source"), m.get("start")) != (c.get("source"), start)]
     return ClaimView(
         anchor=_anchor("c-", c.get("id", "")), label=label, colour=colour,
-        source=src, line=lines.get((src, start)) if isinstance(start, int) else None,
+        source=src, line=_place(c, lines),
         value=fmt_value(c.get("low"), c.get("high"), str(c.get("qualifier", "")), c.get("unit") or unit),
         text=text, before=before, figure=fig, after=after, when=when, when_note=note,
         attribution=str(c.get("attribution") or ""), mentions=max(1, len(mentions)),
         backing=c.get("backing"), others=others, frame=_claim_frame(c), rule=str(c.get("rule") or ""),
     )
+
+
+def _place(m: Mapping[str, Any], lines: Mapping[tuple[str, int], int]) -> str | None:
+    """Where a claim or mention is in its file: its PDF page, else its line."""
+    page = m.get("page")
+    if isinstance(page, int) and not isinstance(page, bool):
+        return f" p. {page}"
+    line = lines.get((m.get("source"), m.get("start"))) if isinstance(m.get("start"), int) else None
+    return f":{line}" if line is not None else None
 
 
 def _number(v: Any) -> float | None:

@@ -274,3 +274,12 @@ def test_a_cached_pdf_or_page_is_not_parsed_again(folder: Path, tmp_path: Path,
     warm = extract_paths(files, opts)
     assert warm.cached == 3 and not warm.errors
     assert [c.to_dict() for c in warm.claims] == [c.to_dict() for c in cold.claims]
+
+
+def test_report_places_a_pdf_claim_by_its_page(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(app, ["report", str(folder / "report.pdf"), str(folder / "page.html"), "--all",
+                                 "--model", "blank", "--no-cache", "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert 'report.pdf<span class="line"> p. 2</span>' in page

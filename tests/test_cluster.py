@@ -198,3 +198,34 @@ def test_dask_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
     r = run("extract", CORPUS, "--model", "blank", "--no-cache", "--dask", "local:2")
     _check_one_error_line(r, "--dask needs the cluster extra", "nkextract[cluster]")
+
+
+KILLER = "KILL-THE-WORKER"
+
+
+def _killing_pack(pack, plugin):
+    """dask_worker.run_pack, except that a file holding KILLER ends the worker process (a
+    crash in native code, the OOM killer); module level, so Dask pickles it by reference."""
+    if any(KILLER in c.text for c in pack):
+        os._exit(1)
+    return dask_worker.run_pack(pack, plugin)
+
+
+def test_a_file_that_kills_workers_is_skipped_and_the_run_goes_on(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import dask
+
+    folder = tmp_path / "poisoned"
+    shutil.copytree(CORPUS, folder)
+    local = extract_paths([folder], ExtractOptions(model="blank", workers=1))
+    (folder / "003b_poison.txt").write_text(f"{KILLER}: 5 people.\n", encoding="utf-8")
+    monkeypatch.setattr(dask_worker, "run_pack", _killing_pack)
+    # one death per task is enough to call it killing (the scheduler runs in this process)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = _local_cluster()
+        try:
+            res = extract_paths([folder], ExtractOptions(model="blank", dask=cluster.scheduler_address))
+        finally:
+            cluster.close()
+    assert [(Path(e.source).name, e.message) for e in res.errors] == [("003b_poison.txt", runner.WORKER_DIED)]
+    assert res.files == 5 and res.records == local.records

@@ -38,7 +38,7 @@ def run_key(rules_digest: str, model: str, model_version: str) -> str:
 
 
 class Cache:
-    """A key -> claims store.  ``None`` directory means caching is off."""
+    """A key -> claims (or skip reason) store.  ``None`` directory means caching is off."""
 
     def __init__(self, directory: Path | None, run: str) -> None:
         self.run = run
@@ -60,7 +60,8 @@ class Cache:
     def key(self, source: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.run}|{source}|{sha256}".encode()).hexdigest()
 
-    def get(self, key: str) -> list[dict[str, Any]] | None:
+    def get(self, key: str) -> list[dict[str, Any]] | dict[str, str] | None:
+        """A file's claims, or ``{"skipped": reason}`` for a file its content made unusable."""
         if self.db is None:
             return None
         try:
@@ -69,7 +70,7 @@ class Cache:
         except (sqlite3.Error, zlib.error, ValueError):
             return None
 
-    def put(self, key: str, claims: list[dict[str, Any]]) -> None:
+    def put(self, key: str, claims: list[dict[str, Any]] | dict[str, str]) -> None:
         if self.db is None:
             return
         blob = zlib.compress(json.dumps(claims, ensure_ascii=False).encode(), 3)

@@ -139,15 +139,19 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
         key = cache.key(raw.source, raw.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
                         + (f"|{raw.extractor}" if raw.extractor else ""))
         hit = cache.get(key)
+        if isinstance(hit, dict):  # a file skipped for what its bytes hold, remembered
+            errors.append(SourceError(raw.source, str(hit.get("skipped", "skipped"))))
+            continue
         if hit is not None:
             yield _Job(raw.source, key, [], hit)
             continue
         doc = to_document(raw, max_bytes)
-        if isinstance(doc, SourceError):
-            errors.append(doc)
-            continue
-        read = screen(doc, languages, extractor_rules.numbers.get("foreign_scales", {}))
+        read = doc if isinstance(doc, SourceError) else screen(
+            doc, languages, extractor_rules.numbers.get("foreign_scales", {}))
         if isinstance(read, SourceError):
+            # the reason follows from the bytes, the extractor and the languages (all in
+            # the key): a scanned 300-page PDF is not parsed again to be skipped again
+            cache.put(key, {"skipped": read.message})
             errors.append(read)
             continue
         yield _Job(doc.source, key, make_chunks(read.doc, extractor_rules, pub, read.original, read.lang), None)

@@ -283,3 +283,20 @@ def test_report_places_a_pdf_claim_by_its_page(folder: Path, tmp_path: Path) -> 
     assert r.exit_code == 0, r.output
     page = out.read_text(encoding="utf-8")
     assert 'report.pdf<span class="line"> p. 2</span>' in page
+
+
+def test_a_skipped_pdf_is_remembered_not_parsed_again(folder: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkextract import formats
+
+    opts = ExtractOptions(model="blank", workers=1, cache_dir=tmp_path / "cache")
+    files = [folder / "bad" / "scan.pdf", folder / "bad" / "locked.pdf", folder / "notes.txt"]
+    cold = extract_paths(files, opts)
+
+    def never(data: bytes, max_chars: int) -> str:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(formats, "read_pdf", never)
+    warm = extract_paths(files, opts)
+    assert [(e.source, e.message) for e in warm.errors] == [(e.source, e.message) for e in cold.errors]
+    assert len(warm.errors) == 2 and warm.files == 1

@@ -157,7 +157,6 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
     from pdfminer.layout import LAParams, LTFigure, LTTextContainer
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
@@ -180,11 +179,11 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
             return f"PDF has {count:,} pages (more than {MAX_PDF_PAGES:,}), skipped"
         info = doc.info[0] if doc.info else {}
         rm = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(rm, laparams=LAParams())
+        device = _stable_aggregator()(rm, laparams=LAParams())
         interp = PDFPageInterpreter(rm, device)
         # a page whose text is all inside figures (form XObjects) is laid out again with
         # their text analysed too; not every page, or a chart's axis labels become lines
-        fig_device = PDFPageAggregator(rm, laparams=LAParams(all_texts=True))
+        fig_device = _stable_aggregator()(rm, laparams=LAParams(all_texts=True))
         fig_interp = PDFPageInterpreter(rm, fig_device)
         parts: list[str] = []
         starts: list[int] = []
@@ -213,6 +212,87 @@ def read_pdf(data: bytes, max_chars: int) -> Extracted | str:
         return "no text layer (scanned?), skipped"
     return Extracted(text, "pdf", _version("pdfminer.six"), _info(info, "Title"),
                      _pdf_date(_info(info, "CreationDate")), _info(info, "Author"), None, tuple(starts))
+
+
+@lru_cache(maxsize=1)
+def _stable_aggregator() -> type:
+    """pdfminer's PDFPageAggregator, laying text boxes out in the same order every time.
+
+    pdfminer groups a page's text boxes nearest pair first, and breaks ties between
+    equal distances by ``id()`` of the boxes: by where they happen to sit in memory.  So a
+    page of equal boxes (a table, a diagram) came out in another order in another process,
+    or later in the same one, and a file's claims depended on what was read before it.
+    The pages and figures made here break ties by the order the boxes were made in; the
+    grouping is otherwise pdfminer's own (``LTLayoutContainer.group_textboxes``, MIT, with
+    ``id()`` replaced by that order).  Built on first use: pdfminer loads only for PDFs.
+    """
+    import heapq
+    from itertools import count
+
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import (LTFigure, LTPage, LTTextBoxVertical, LTTextGroupLRTB, LTTextGroupTBRL)
+    from pdfminer.utils import Plane, mult_matrix
+
+    class StableGrouping:
+        bbox: Any
+
+        def group_textboxes(self, laparams: Any, boxes: Any) -> list[Any]:
+            plane: Any = Plane(self.bbox)
+            order = count()
+            rank = {id(b): next(order) for b in boxes}
+
+            def dist(a: Any, b: Any) -> float:
+                x0, y0 = min(a.x0, b.x0), min(a.y0, b.y0)
+                x1, y1 = max(a.x1, b.x1), max(a.y1, b.y1)
+                return (x1 - x0) * (y1 - y0) - a.width * a.height - b.width * b.height
+
+            def isany(a: Any, b: Any) -> bool:
+                x0, y0 = min(a.x0, b.x0), min(a.y0, b.y0)
+                x1, y1 = max(a.x1, b.x1), max(a.y1, b.y1)
+                return bool(set(plane.find((x0, y0, x1, y1))).difference((a, b)))
+
+            dists = [(False, dist(a, b), rank[id(a)], rank[id(b)], a, b)
+                     for i, a in enumerate(boxes) for b in boxes[i + 1:]]
+            heapq.heapify(dists)
+            plane.extend(boxes)
+            done: set[int] = set()
+            while dists:
+                skip_isany, d, r1, r2, a, b = heapq.heappop(dists)
+                if r1 in done or r2 in done:
+                    continue
+                if not skip_isany and isany(a, b):
+                    heapq.heappush(dists, (True, d, r1, r2, a, b))
+                    continue
+                vertical = (LTTextBoxVertical, LTTextGroupTBRL)
+                group = (LTTextGroupTBRL if isinstance(a, vertical) or isinstance(b, vertical)
+                         else LTTextGroupLRTB)([a, b])
+                plane.remove(a)
+                plane.remove(b)
+                done.update((r1, r2))
+                rank[id(group)] = r = next(order)
+                for other in plane:
+                    heapq.heappush(dists, (False, dist(group, other), r, rank[id(other)], group, other))
+                plane.add(group)
+            return list(plane)
+
+    class StablePage(StableGrouping, LTPage):
+        pass
+
+    class StableFigure(StableGrouping, LTFigure):
+        pass
+
+    class StableAggregator(PDFPageAggregator):
+        page_class = StablePage
+
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            super().begin_page(page, ctm)
+            self.cur_item = StablePage(self.cur_item.pageid, self.cur_item.bbox)
+
+        def begin_figure(self, name: str, bbox: Any, matrix: Any) -> None:
+            super().begin_figure(name, bbox, matrix)
+            self.cur_item = StableFigure(name, bbox, mult_matrix(matrix, self.ctm))
+
+    return StableAggregator
 
 
 def _text_boxes(items: Any) -> list[Any]:

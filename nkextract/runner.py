@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .claims import Claim
 from .extract import Chunk
-from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, SourceError, discover, read_raw, to_document
+from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, RawFile, SourceError, discover, read_raw, to_document
 
 
 @dataclass
@@ -115,37 +115,52 @@ class _Job:
 
 def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
           max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None,
-          languages: frozenset[str] | None = frozenset({"en"})) -> Iterator[_Job]:
-    """Read each file once, answer it from the cache or cut it into chunk tasks.
+          languages: frozenset[str] | None = frozenset({"en"}), readers: _Readers | None = None) -> Iterator[_Job]:
+    """Read each file once, answer it from the cache or cut it into chunk tasks, in the
+    files' order.
 
     A date from ``--dates`` (by the file's resolved path) is the document's date and part
     of its cache key: the same text dated otherwise resolves "last year" otherwise.  So are
     the languages read: a document in another language is skipped with its reason, and a
-    foreign paragraph of an English one is left unread (language.screen)."""
+    foreign paragraph of an English one is left unread (language.screen).  With
+    ``readers``, the text of web pages, PDFs and Word files is taken in their processes,
+    a few files ahead of the one being cut."""
+    from collections import deque
+
     from .extract import make_chunks
     from .language import screen
 
-    for item in items:
-        if isinstance(item, SourceError):
-            errors.append(item)
-            continue
-        raw = read_raw(item, max_bytes)
-        if isinstance(raw, SourceError):
-            errors.append(raw)
-            continue
-        pub = dates.get(str(Path(item).resolve())) if dates else None
-        langs = "all" if languages is None else ",".join(sorted(languages))
-        # the extractor's version: a newer trafilatura or pdfminer may read the same bytes otherwise
-        key = cache.key(raw.source, raw.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
-                        + (f"|{raw.extractor}" if raw.extractor else ""))
-        hit = cache.get(key)
-        if isinstance(hit, dict):  # a file skipped for what its bytes hold, remembered
-            errors.append(SourceError(raw.source, str(hit.get("skipped", "skipped"))))
-            continue
-        if hit is not None:
-            yield _Job(raw.source, key, [], hit)
-            continue
-        doc = to_document(raw, max_bytes)
+    def entries() -> Iterator[tuple[Any, ...]]:
+        for item in items:
+            if isinstance(item, SourceError):
+                yield ("error", item)
+                continue
+            raw = read_raw(item, max_bytes)
+            if isinstance(raw, SourceError):
+                yield ("error", raw)
+                continue
+            pub = dates.get(str(Path(item).resolve())) if dates else None
+            langs = "all" if languages is None else ",".join(sorted(languages))
+            # the extractor's version: a newer trafilatura or pdfminer may read the same bytes otherwise
+            key = cache.key(raw.source, raw.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
+                            + (f"|{raw.extractor}" if raw.extractor else ""))
+            hit = cache.get(key)
+            if isinstance(hit, dict):  # a file skipped for what its bytes hold, remembered
+                yield ("error", SourceError(raw.source, str(hit.get("skipped", "skipped"))))
+            elif hit is not None:
+                yield ("job", _Job(raw.source, key, [], hit))
+            else:
+                yield ("read", raw, key, pub, readers.submit(raw) if readers and raw.kind != "text" else None)
+
+    def finish(entry: tuple[Any, ...]) -> Iterator[_Job]:
+        if entry[0] == "error":
+            errors.append(entry[1])
+            return
+        if entry[0] == "job":
+            yield entry[1]
+            return
+        _, raw, key, pub, pending = entry
+        doc = readers.result(raw, pending) if pending is not None and readers else to_document(raw, max_bytes)
         read = doc if isinstance(doc, SourceError) else screen(
             doc, languages, extractor_rules.numbers.get("foreign_scales", {}))
         if isinstance(read, SourceError):
@@ -153,8 +168,78 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             # the key): a scanned 300-page PDF is not parsed again to be skipped again
             cache.put(key, {"skipped": read.message})
             errors.append(read)
-            continue
-        yield _Job(doc.source, key, make_chunks(read.doc, extractor_rules, pub, read.original, read.lang), None)
+            return
+        yield _Job(raw.source, key, make_chunks(read.doc, extractor_rules, pub, read.original, read.lang), None)
+
+    window: deque[tuple[Any, ...]] = deque()
+    ahead = readers.ahead if readers else 0
+    for entry in entries():
+        window.append(entry)
+        while len(window) > ahead:
+            yield from finish(window.popleft())
+    while window:
+        yield from finish(window.popleft())
+
+
+READER_DIED = "a reader process died taking its text, twice (a crash, or out of memory), skipped"
+
+
+class _Readers:
+    """Takes the text of web pages, PDFs and Word files in worker processes.
+
+    pdfminer reads a report at about the speed spaCy parses it, so in the parent, one
+    core would parse PDFs while the extraction workers wait.  Files are submitted as
+    they are found and their text is waited for in the files' order, ``ahead`` files
+    behind.  A file whose reader dies is tried once more in a fresh pool, then skipped."""
+
+    convert: Callable[[RawFile, int], Any] = staticmethod(to_document)
+
+    def __init__(self, workers: int, max_bytes: int) -> None:
+        self.workers = workers
+        self.max_bytes = max_bytes
+        self.ahead = 4 * workers
+        self.pool: Any = None
+
+    def submit(self, raw: RawFile) -> tuple[Any, Any]:
+        if self.pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self.pool, self.pool.submit(self.convert, raw, self.max_bytes)
+
+    def result(self, raw: RawFile, pending: tuple[Any, Any]) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        for attempt in range(2):
+            pool, future = pending
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                if pool is self.pool:  # the first of its round to notice: a fresh pool
+                    self.close()
+                if attempt == 0:
+                    pending = self.submit(raw)
+        return SourceError(raw.source, READER_DIED)
+
+    def close(self) -> None:
+        _stop(self.pool)
+        self.pool = None
+
+
+def _stop(pool: Any) -> None:
+    """Stop a process pool now: a run that ends early (an error, Ctrl-C, | head) must not
+    wait for work nobody will read.  ProcessPoolExecutor can only wait for running tasks;
+    its processes are ended here instead (the mapping is private but stable since 3.2)."""
+    if pool is None:
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.join()
 
 
 WORKER_DIED = "a worker process died reading it, even alone (a crash, or out of memory), skipped"
@@ -199,9 +284,12 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     if not items:
         result.warnings.append(no_match_message(opts.include, left_out))
     mapper: Any = None
+    readers: _Readers | None = None
     try:
         dates = load_dates(opts.dates) if opts.dates is not None else None
-        jobs = _jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages)
+        if opts.workers > 1:
+            readers = _Readers(opts.workers, opts.max_bytes)
+        jobs = _jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages, readers)
         for batch in _batches(jobs, lambda: BATCH_CHARS if mapper is None else mapper.batch_chars):  # noqa: B023
             tasks = [t for j in batch for t in j.tasks]
             if tasks and mapper is None:
@@ -232,6 +320,8 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     finally:
         if mapper is not None:
             mapper.close()
+        if readers is not None:
+            readers.close()
         cache.close()
     if progress is not None:
         progress(total, total)
@@ -393,18 +483,8 @@ class _Mapper:
         self._start()
 
     def close(self) -> None:
-        """Stop the workers now: a run that ends early (an error, Ctrl-C, | head) must not
-        wait for packs nobody will read."""
-        if self.pool is not None:
-            # ProcessPoolExecutor can only wait for running tasks; its processes are ended
-            # here instead (the mapping is private but stable since Python 3.2)
-            procs = list(getattr(self.pool, "_processes", {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                proc.join()
-            self.pool = None
+        _stop(self.pool)
+        self.pool = None
 
 
 def _model_version(model: str) -> str:

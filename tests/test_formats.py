@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 import zlib
 from pathlib import Path
@@ -300,3 +301,57 @@ def test_a_skipped_pdf_is_remembered_not_parsed_again(folder: Path, tmp_path: Pa
     warm = extract_paths(files, opts)
     assert [(e.source, e.message) for e in warm.errors] == [(e.source, e.message) for e in cold.errors]
     assert len(warm.errors) == 2 and warm.files == 1
+
+
+def test_pdf_layout_breaks_ties_by_the_order_boxes_were_made_not_their_address() -> None:
+    """pdfminer grouped equal-distance text boxes by ``id()``: the same page came out in
+    another order when its boxes sat elsewhere in memory (a real UML diagram and a
+    Japanese report did, in other processes).  Four equal boxes in a row, made forwards
+    and backwards, must group alike."""
+    from pdfminer.layout import LAParams, LTTextBoxHorizontal
+
+    from nkextract.formats import _stable_aggregator
+
+    def boxes(backwards: bool) -> list:
+        made = {}
+        for x in sorted((0, 100, 200, 300), reverse=backwards):
+            made[x] = LTTextBoxHorizontal()
+            made[x].set_bbox((x, 0, x + 50, 10))
+        return [made[x] for x in sorted(made)]
+
+    def shape(group):
+        return int(group.x0) if isinstance(group, LTTextBoxHorizontal) else tuple(shape(g) for g in group)
+
+    page = _stable_aggregator().page_class
+    shapes = {shape(page(1, (0, 0, 400, 20)).group_textboxes(LAParams(), boxes(b))[0]) for b in (False, True)}
+    assert shapes == {((200, 300), (0, 100))}  # one grouping, whichever box was made first
+
+
+def _killing_convert(raw, max_bytes):
+    """io.to_document, except that a file named poison.* ends its reader process (module
+    level: pickled by reference into the readers' pool)."""
+    import os
+
+    from nkextract.io import to_document
+
+    if raw.name.startswith("poison."):
+        os._exit(1)
+    return to_document(raw, max_bytes)
+
+
+def test_readers_pool_gives_the_one_process_output_and_survives_a_dying_reader(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nkextract import runner
+
+    one = extract_paths([folder], ExtractOptions(model="blank", workers=1))
+    two = extract_paths([folder], ExtractOptions(model="blank", workers=2))
+    assert [c.to_dict() for c in two.claims] == [c.to_dict() for c in one.claims]
+    assert [(e.source, e.message) for e in two.errors] == [(e.source, e.message) for e in one.errors]
+
+    mixed = tmp_path / "mixed"
+    shutil.copytree(folder, mixed)
+    (mixed / "poison.html").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setattr(runner._Readers, "convert", staticmethod(_killing_convert))
+    got = extract_paths([mixed], ExtractOptions(model="blank", workers=2))
+    assert ("poison.html", runner.READER_DIED) in [(Path(e.source).name, e.message) for e in got.errors]
+    assert [(c.text, c.start) for c in got.claims] == [(c.text, c.start) for c in one.claims]

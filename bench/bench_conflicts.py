@@ -15,9 +15,9 @@ import argparse
 import random
 import time
 
-from nkextract.claims import Claim
-from nkextract.conflicts import group_claims
-from nkextract.dedupe import content_words, dedupe
+from nkextract.extract.claims import Claim
+from nkextract.compare.conflicts import group_claims
+from nkextract.compare.dedupe import content_words, dedupe
 
 UNITS = ["people", "USD", "percent", "years", "people/year", "barrels", "tonnes", "GBP", "months"]
 

@@ -136,9 +136,9 @@ def _real_corpus(dirs: list[Path], out: Path) -> list[str]:
 
 def extract_in_process(texts: list[str], ner: bool) -> float:
     """Seconds to extract every text in this process, with or without NER (no cache)."""
-    from nkextract.extract import Extractor
-    from nkextract.io import Document
-    from nkextract.nlp import load_pipeline
+    from nkextract.extract.pipeline import Extractor
+    from nkextract.read.files import Document
+    from nkextract.extract.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     pipe = load_pipeline("auto", load_rules())
@@ -164,7 +164,7 @@ def main() -> None:
 
     import spacy
 
-    from nkextract.runner import default_workers
+    from nkextract.run.runner import default_workers
 
     workers = args.workers or default_workers()
     tmp = Path(tempfile.mkdtemp(prefix="nkbench-"))

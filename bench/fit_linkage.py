@@ -42,9 +42,9 @@ from linkage.linkage import Compared, compare, weigh  # noqa: E402
 from linkage.model import EM_ITERATIONS, Model, dump_model, estimate_m, estimate_u  # noqa: E402
 from linkage.verdicts import SEVERE  # noqa: E402
 
-from nkextract.dedupe import dedupe  # noqa: E402
+from nkextract.compare.dedupe import dedupe  # noqa: E402
 from nkextract.rules import Rules, load_rules  # noqa: E402
-from nkextract.runner import load_claims_file  # noqa: E402
+from nkextract.run.runner import load_claims_file  # noqa: E402
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999)
 

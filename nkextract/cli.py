@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional, 
 
 import typer
 
-from . import __version__
-from .errors import NkError
+from nkextract import __version__
+from nkextract.errors import NkError
 
 if TYPE_CHECKING:
-    from .report import ReportInfo
+    from nkextract.present.report import ReportInfo
 
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
@@ -131,7 +131,7 @@ def _emit(text: str, out: Path | None) -> None:
 @contextmanager
 def _output(out: Path | None) -> Iterator[TextIO]:
     """stdout, or ``out`` written atomically; a failed write is one line and exit 2."""
-    from .export import open_output
+    from nkextract.present.export import open_output
 
     try:
         with open_output(out) as f:
@@ -147,7 +147,7 @@ def _database(out: Path | None) -> Iterator[Any]:
     """A claims database written atomically to ``out``; a failed write is one line and exit 2."""
     import sqlite3
 
-    from .claimsdb import create
+    from nkextract.present.claimsdb import create
 
     assert out is not None, "_pick_format asks for --out with --format sqlite"
     try:
@@ -255,10 +255,10 @@ def _check_paths(paths: Sequence[Path]) -> None:
 
 
 def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], None] | None = None) -> Any:
-    from .cache import default_cache_dir
-    from .io import DEFAULT_INCLUDE
-    from .language import parse_languages
-    from .runner import ExtractOptions, default_workers, extract_paths
+    from nkextract.run.cache import default_cache_dir
+    from nkextract.read.files import DEFAULT_INCLUDE
+    from nkextract.read.language import parse_languages
+    from nkextract.run.runner import ExtractOptions, default_workers, extract_paths
 
     try:
         languages = parse_languages(ro.languages)
@@ -279,7 +279,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
 
 
 def _report_skipped(result: Any, errors_out: Path | None, quiet: bool) -> int:
-    from .export import to_json
+    from nkextract.present.export import to_json
 
     if errors_out is not None:
         _emit(to_json([e.to_dict() for e in result.errors]), errors_out)
@@ -314,8 +314,8 @@ def extract(
     """Extract every numeric claim (value, unit, subject, time, source, offsets)."""
 
     def body() -> int:
-        from .claims import CLAIM_FIELDS
-        from .export import RecordWriter, to_markdown
+        from nkextract.extract.claims import CLAIM_FIELDS
+        from nkextract.present.export import RecordWriter, to_markdown
 
         f = _pick_format(fmt, out, [f for f in Fmt if f is not Fmt.html])
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
@@ -332,7 +332,7 @@ def extract(
             result = _extract(paths, ro)
             rows = result.records
             if f is Fmt.table:
-                from .render import claims_table
+                from nkextract.present.render import claims_table
 
                 title = f"{len(rows)} claims in {result.files} file{'s' if result.files != 1 else ''}"
                 _print_renderables([claims_table(rows, title)], out)
@@ -361,7 +361,7 @@ OptPathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or fold
 
 
 def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) -> tuple[list[Any], Any]:
-    from .runner import ExtractResult, load_claims_file
+    from nkextract.run.runner import ExtractResult, load_claims_file
 
     if from_claims is not None:
         if paths:
@@ -378,9 +378,9 @@ def _judged_groups(claims: Sequence[Any], tolerance: float, min_sources: int,
                    ro: RunOpts) -> tuple[list[Any], list[Any]]:
     """Merged claims and the groups backed by ``min_sources``: what ``conflicts`` and
     ``report`` both show, computed one way (with the run's rules: measures, holders)."""
-    from .conflicts import group_claims
-    from .dedupe import dedupe
-    from .rules import load_rules
+    from nkextract.compare.conflicts import group_claims
+    from nkextract.compare.dedupe import dedupe
+    from nkextract.rules import load_rules
 
     merged = dedupe(claims)
     return merged, [g for g in group_claims(merged, tolerance, load_rules(ro.rules or ()))
@@ -440,8 +440,8 @@ def conflicts(
     """Group claims about the same quantity and show where sources disagree (the main report)."""
 
     def body() -> int:
-        from .conflicts import default_report
-        from .export import to_csv, to_json, to_jsonl, to_markdown
+        from nkextract.compare.conflicts import default_report
+        from nkextract.present.export import to_csv, to_json, to_jsonl, to_markdown
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md, Fmt.sqlite])
         claims, result = _claims_for(paths or [], from_claims, ro)
@@ -449,7 +449,7 @@ def conflicts(
         severe = default_report(groups, min_confidence)
         shown = [g.to_dict() for g in (groups if show_all else severe)]
         if f is Fmt.table:
-            from .render import group_view, groups_summary
+            from nkextract.present.render import group_view, groups_summary
 
             items: list[Any] = [groups_summary([g.to_dict() for g in groups], result.files,
                                                len(claims), len(claims) - len(merged), shown), ""]
@@ -486,7 +486,7 @@ ReportOutOpt = Annotated[Optional[Path], typer.Option(
 def _page_info(title: str, inputs: Sequence[Path], results: Sequence[Any], n_claims: int, n_merged: int,
                tolerance: float, ro: RunOpts, show_all: bool, **extra: Any) -> ReportInfo:
     """The run as the HTML page's summary states it."""
-    from .report import ReportInfo
+    from nkextract.present.report import ReportInfo
 
     return ReportInfo(title=title, inputs=[str(p) for p in inputs], files=sum(r.files for r in results),
                       claims=n_claims, merged=n_claims - n_merged, tolerance=tolerance,
@@ -514,8 +514,8 @@ def report(
     def body() -> int:
         from collections import Counter
 
-        from .conflicts import default_report
-        from .report import render_report
+        from nkextract.compare.conflicts import default_report
+        from nkextract.present.report import render_report
 
         claims, result = _claims_for(paths or [], from_claims, ro)
         if from_claims is not None:
@@ -549,10 +549,10 @@ def diff(
     """Show the figures on which two sources disagree (with --all, also those they share)."""
 
     def body() -> int:
-        from .conflicts import diff_claims
-        from .dedupe import dedupe
-        from .export import to_json
-        from .rules import load_rules
+        from nkextract.compare.conflicts import diff_claims
+        from nkextract.compare.dedupe import dedupe
+        from nkextract.present.export import to_json
+        from nkextract.rules import load_rules
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.html])
         _check_paths([a, b])
@@ -564,7 +564,7 @@ def diff(
         disagree = [r for r in rows if r.verdict in ("conflict", "inconsistency")]
         shown = [r.to_dict() for r in (rows if show_all else disagree)]
         if f is Fmt.table:
-            from .render import diff_view
+            from nkextract.present.render import diff_view
 
             if shown:
                 _print_renderables(diff_view(shown, str(a), str(b)), out)
@@ -574,7 +574,7 @@ def diff(
         elif f is Fmt.html:
             from collections import Counter
 
-            from .report import diff_groups, render_report
+            from nkextract.present.report import diff_groups, render_report
 
             groups, sides = diff_groups(shown)
             info = _page_info("Where A and B disagree", [a, b], [res_a, res_b], len(claims_a) + len(claims_b),
@@ -603,7 +603,7 @@ def text(
     paragraphs and tables): a claim's text is this text[start:end]."""
 
     def body() -> int:
-        from .io import SourceError, read_document
+        from nkextract.read.files import SourceError, read_document
 
         _check_paths([file])
         doc = read_document(file)
@@ -613,7 +613,7 @@ def text(
         if fmt is TextFmt.text:
             _emit(doc.text, out)
         else:
-            from .export import to_json
+            from nkextract.present.export import to_json
 
             _emit(to_json({"source": doc.source, "format": doc.encoding if doc.extractor else "text",
                            "encoding": None if doc.extractor else doc.encoding, "extractor": doc.extractor or None,
@@ -641,7 +641,7 @@ def show(
     around it, its file:line (and page), its frame and the rule that read it."""
 
     def body() -> int:
-        from .context import find_claims, in_context
+        from nkextract.present.context import find_claims, in_context
 
         f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
         claims, result = _claims_for(paths or ([] if from_claims else [Path(".")]), from_claims, ro)
@@ -655,11 +655,11 @@ def show(
                           f"{', ...' if len(ids) > 5 else ''}): give more characters")
         ctx = in_context(found[0])
         if f is Fmt.table:
-            from .render import claim_view
+            from nkextract.present.render import claim_view
 
             _print_renderables(claim_view(ctx), out)
         else:
-            from .export import to_json
+            from nkextract.present.export import to_json
 
             _emit(to_json({**ctx.claim.to_dict(), "context": {
                 "before": ctx.before, "sentence": ctx.sentence, "after": ctx.after, "line": ctx.line,

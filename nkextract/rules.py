@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import RulesError
+from nkextract.errors import RulesError
 
 # --- schema -------------------------------------------------------------------------
 # A schema is a type marker or a dict of key -> schema.  Markers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.chart import DATA_LEFT, DATA_RIGHT, LOG_RATIO, ChartItem, range_chart
+from nkextract.present.chart import DATA_LEFT, DATA_RIGHT, LOG_RATIO, ChartItem, range_chart
 
 
 def item(low: float | None, high: float | None, qualifier: str = "exact", label: str = "A") -> ChartItem:

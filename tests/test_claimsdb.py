@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nkextract import claimsdb
+from nkextract.present import claimsdb
 from nkextract.cli import app
 
 from .conftest import CORPUS

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract.cli import app
-from nkextract.io import read_document
+from nkextract.read.files import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -444,7 +444,8 @@ def test_console_script_help():
 
 
 def test_the_default_min_confidence_is_the_conflict_modules():
-    from nkextract import cli, conflicts
+    from nkextract import cli
+    from nkextract.compare import conflicts
 
     assert cli.DEFAULT_MIN_CONFIDENCE == conflicts.DEFAULT_MIN_CONFIDENCE
 

@@ -19,10 +19,11 @@ import distributed
 import pytest
 from typer.testing import CliRunner
 
-from nkextract import __version__, dask_worker, runner
+from nkextract import __version__
+from nkextract.run import dask_worker, runner
 from nkextract.cli import app
 from nkextract.errors import UsageError
-from nkextract.runner import ExtractOptions, extract_paths
+from nkextract.run.runner import ExtractOptions, extract_paths
 
 from .conftest import CORPUS
 
@@ -98,7 +99,7 @@ def test_conflicts_on_the_cluster_match_the_local_run(scheduler: str) -> None:
 
 def test_only_cache_misses_go_to_the_cluster(scheduler: str, corpus_copy: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract.cluster import DaskMapper
+    from nkextract.run.cluster import DaskMapper
 
     cache = tmp_path / "cache"
     extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1, cache_dir=cache))
@@ -185,7 +186,7 @@ def test_unreachable_scheduler_is_a_usage_error() -> None:
 
 
 def test_scheduler_without_workers_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract import cluster as cluster_mod
+    from nkextract.run import cluster as cluster_mod
 
     monkeypatch.setattr(cluster_mod, "WORKER_WAIT_S", 1)
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,

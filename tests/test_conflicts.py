@@ -12,9 +12,9 @@ from itertools import combinations
 
 import pytest
 
-from nkextract import conflicts as C
-from nkextract.claims import Claim
-from nkextract.conflicts import (
+from nkextract.compare import conflicts as C
+from nkextract.extract.claims import Claim
+from nkextract.compare.conflicts import (
     VERDICTS,
     Comparer,
     Stories,
@@ -25,7 +25,7 @@ from nkextract.conflicts import (
     source_identity,
     unit_family,
 )
-from nkextract.dedupe import dedupe
+from nkextract.compare.dedupe import dedupe
 
 from .factory import make_claim
 

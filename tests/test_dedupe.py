@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.claims import Claim
-from nkextract.dedupe import dedupe, merge
+from nkextract.extract.claims import Claim
+from nkextract.compare.dedupe import dedupe, merge
 
 from .factory import make_claim
 

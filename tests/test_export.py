@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from nkextract.export import RecordWriter, to_csv, to_json, to_jsonl
+from nkextract.present.export import RecordWriter, to_csv, to_json, to_jsonl
 
 COLUMNS = ["id", "low", "text", "places", "mentions"]
 ROWS = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.io import Document
+from nkextract.read.files import Document
 
 from .conftest import DATA
 

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract.cli import app
-from nkextract.formats import MAX_PDF_PAGES, read_docx, read_html, read_pdf
-from nkextract.io import Document, read_document
-from nkextract.runner import ExtractOptions, extract_paths
+from nkextract.read.formats import MAX_PDF_PAGES, read_docx, read_html, read_pdf
+from nkextract.read.files import Document, read_document
+from nkextract.run.runner import ExtractOptions, extract_paths
 
 fpdf = pytest.importorskip("fpdf", reason="fpdf2 is a test dependency")
 
@@ -250,7 +250,7 @@ def test_a_pdf_named_txt_is_read_as_a_pdf(tmp_path: Path) -> None:
 
 
 def test_pdf_hyphenated_line_end_is_mended() -> None:
-    from nkextract.formats import _paragraphs
+    from nkextract.read.formats import _paragraphs
 
     assert _paragraphs(["The figure was pre-\nliminary, said 12 well-\nKnown experts.\n"]) == (
         "The figure was preliminary, said 12 well- Known experts.\n\n")
@@ -261,7 +261,7 @@ def test_pdf_hyphenated_line_end_is_mended() -> None:
 
 def test_a_cached_pdf_or_page_is_not_parsed_again(folder: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract import formats
+    from nkextract.read import formats
 
     opts = ExtractOptions(model="blank", workers=1, cache_dir=tmp_path / "cache")
     files = [folder / "report.pdf", folder / "page.html", folder / "brief.docx"]
@@ -288,7 +288,7 @@ def test_report_places_a_pdf_claim_by_its_page(folder: Path, tmp_path: Path) -> 
 
 def test_a_skipped_pdf_is_remembered_not_parsed_again(folder: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract import formats
+    from nkextract.read import formats
 
     opts = ExtractOptions(model="blank", workers=1, cache_dir=tmp_path / "cache")
     files = [folder / "bad" / "scan.pdf", folder / "bad" / "locked.pdf", folder / "notes.txt"]
@@ -310,7 +310,7 @@ def test_pdf_layout_breaks_ties_by_the_order_boxes_were_made_not_their_address()
     and backwards, must group alike."""
     from pdfminer.layout import LAParams, LTTextBoxHorizontal
 
-    from nkextract.formats import _stable_aggregator
+    from nkextract.read.formats import _stable_aggregator
 
     def boxes(backwards: bool) -> list:
         made = {}
@@ -332,7 +332,7 @@ def _killing_convert(raw, max_bytes):
     level: pickled by reference into the readers' pool)."""
     import os
 
-    from nkextract.io import to_document
+    from nkextract.read.files import to_document
 
     if raw.name.startswith("poison."):
         os._exit(1)
@@ -341,7 +341,7 @@ def _killing_convert(raw, max_bytes):
 
 def test_readers_pool_gives_the_one_process_output_and_survives_a_dying_reader(
         folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract import runner
+    from nkextract.run import runner
 
     one = extract_paths([folder], ExtractOptions(model="blank", workers=1))
     two = extract_paths([folder], ExtractOptions(model="blank", workers=2))

@@ -11,7 +11,7 @@ import csv
 
 import pytest
 
-from nkextract.io import Document
+from nkextract.read.files import Document
 
 from .conftest import DATA
 

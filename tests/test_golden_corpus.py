@@ -35,7 +35,7 @@ XFAIL_BLANK: dict[str, str] = {**XFAIL_MODEL}
 def _file_text(name: str) -> str:
     """The file's characters, decoded the way the tool decodes them."""
     if name not in _TEXTS:
-        from nkextract.io import read_document
+        from nkextract.read.files import read_document
 
         doc = read_document(CORPUS / name)
         assert not hasattr(doc, "message"), f"{name}: {doc}"
@@ -146,7 +146,7 @@ def test_non_claim_is_never_extracted(corpus_claims, nc):
 
 
 def test_claim_ids_are_stable(corpus_claims, model_extractor):
-    from nkextract.io import read_document
+    from nkextract.read.files import read_document
 
     for name, (_doc, claims) in corpus_claims.items():
         again = model_extractor.extract(read_document(CORPUS / name))
@@ -159,7 +159,7 @@ def test_claim_ids_are_stable(corpus_claims, model_extractor):
 
 @pytest.fixture(scope="module")
 def blank_claims(blank_extractor):
-    from nkextract.io import read_document
+    from nkextract.read.files import read_document
 
     return {p.name: blank_extractor.extract(read_document(p)) for p in sorted(CORPUS.glob("*.txt"))}
 

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from nkextract.io import Document
+from nkextract.read.files import Document
 
 from .conftest import DATA
 from .tables import num, same, tsv_params

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract.cli import app
-from nkextract.io import Document, SourceError
-from nkextract.language import localize, parse_languages, screen
+from nkextract.read.files import Document, SourceError
+from nkextract.read.language import localize, parse_languages, screen
 
 DATA = Path(__file__).resolve().parent / "data" / "languages"
 FIVE = ["en.txt", "de.txt", "fr.txt", "es.txt", "it.txt"]

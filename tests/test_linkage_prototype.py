@@ -51,7 +51,7 @@ def test_it_links_the_sample_corpus_and_no_group_holds_a_pair_below_its_threshol
     from linkage import group_claims
     from linkage.linkage import link
 
-    from nkextract.dedupe import dedupe
+    from nkextract.compare.dedupe import dedupe
 
     claims = dedupe([c for _, cs in corpus_claims.values() for c in cs])
     lk = link(claims, rules)

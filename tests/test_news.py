@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.conflicts import group_claims
-from nkextract.dedupe import dedupe
-from nkextract.io import read_document
+from nkextract.compare.conflicts import group_claims
+from nkextract.compare.dedupe import dedupe
+from nkextract.read.files import read_document
 
 from .conftest import DATA
 

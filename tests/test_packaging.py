@@ -62,7 +62,7 @@ def test_installed_package_finds_its_rules_from_anywhere(wheel: Path, tmp_path: 
 def test_installed_package_renders_the_report_from_its_templates(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import collections, nkextract.report as r; "
+    code = ("import collections, nkextract.present.report as r; "
             "info = r.ReportInfo(inputs=['x'], files=0, claims=0, merged=0, tolerance=0.1, model='blank'); "
             "html = r.render_report([], collections.Counter(), [], info); "
             "print(r.__file__); print(len(html), html.count('<style>'), html.count('<script>'))")

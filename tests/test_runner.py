@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from nkextract import extract as extract_mod
-from nkextract import runner
-from nkextract.io import Document
-from nkextract.runner import ExtractOptions, extract_paths
+from nkextract.extract import pipeline as extract_mod
+from nkextract.run import runner
+from nkextract.read.files import Document
+from nkextract.run.runner import ExtractOptions, extract_paths
 
 from .conftest import CORPUS
 

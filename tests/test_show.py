@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nkextract.io import read_document
+from nkextract.read.files import read_document
 
 from .conftest import CORPUS
 from .test_cli import _check_usage_error, _ok, run

@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from nkextract.claims import Claim
-from nkextract.frames import FrameRules, hard_scope, singular
-from nkextract.periods import Period, parse_key
+from nkextract.extract.claims import Claim
+from nkextract.extract.frames import FrameRules, hard_scope, singular
+from nkextract.extract.periods import Period, parse_key
 from .intervals import NOT_COMPARED, bounds, files, unit_family
 
 # A name this many tokens or fewer from the figure stands beside it ("Indonesia 5,000",
@@ -223,9 +223,9 @@ class Folder:
 
     def _doc_vectors(self, claims: Sequence[Claim]) -> None:
         """Articles as TF-IDF vectors of their figures' sentences: the rule engine's
-        :class:`~nkextract.conflicts.Stories` (two outlets' reports of one event share
+        :class:`~nkextract.compare.conflicts.Stories` (two outlets' reports of one event share
         their rare words: the place, the names, "hurricane", "toll")."""
-        from nkextract.conflicts import Stories
+        from nkextract.compare.conflicts import Stories
 
         self.stories = Stories(claims)
         # the years each article states for its figures: what its story is about

@@ -18,8 +18,8 @@ from collections import defaultdict
 from itertools import combinations
 from typing import Callable, Sequence
 
-from nkextract.claims import Claim
-from nkextract.conflicts import _drop_contained, _vague, cliques
+from nkextract.extract.claims import Claim
+from nkextract.compare.conflicts import _drop_contained, _vague, cliques
 
 from .intervals import about, gap_ratio, overlaps, shown
 from .linkage import Linkage

@@ -1,12 +1,12 @@
-"""Small functions over claims' values and sources: the rule engine's (nkextract.conflicts),
+"""Small functions over claims' values and sources: the rule engine's (nkextract.compare.conflicts),
 plus what the prototype needs beyond them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nkextract.claims import Claim
-from nkextract.conflicts import (_NOT_COMPARED as NOT_COMPARED, _about as about, _bounds as bounds,  # noqa: F401
+from nkextract.extract.claims import Claim
+from nkextract.compare.conflicts import (_NOT_COMPARED as NOT_COMPARED, _about as about, _bounds as bounds,  # noqa: F401
                                  _files as files, _mentions as mentions, _shown as shown, backing, gap_ratio,
                                  overlaps, source_identity, unit_family)
 

@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from nkextract import conflicts
-from nkextract.conflicts import _common, _group_subject as _subject
-from nkextract.claims import Claim
-from nkextract.periods import parse_key
+from nkextract.compare import conflicts
+from nkextract.compare.conflicts import _common, _group_subject as _subject
+from nkextract.extract.claims import Claim
+from nkextract.extract.periods import parse_key
 from .evidence import Evidence
 from .intervals import bounds, mentions, shown, source_identity
 from .linkage import Linkage

@@ -22,7 +22,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from nkextract.cli import app
-from nkextract.io import read_document
+from nkextract.read.files import read_document
 
 @dataclass
 class Run:

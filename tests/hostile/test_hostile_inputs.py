@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hostile_helpers import check_offsets, invoke, invoke_budget, strict_json, strict_jsonl
 
-from nkextract.io import Document, decode, read_document
+from nkextract.read.files import Document, decode, read_document
 
 GOOD = "Officials counted 12,345 people in the camp.\n"
 
@@ -154,7 +154,7 @@ def test_unreadable_file_chmod_000(tmp_path):
 
 def test_unreadable_file_simulated(tmp_path, monkeypatch):
     """What chmod 000 does for a normal user, made to happen even when tests run as root."""
-    import nkextract.io as nio
+    import nkextract.read.files as nio
 
     (tmp_path / "secret.txt").write_text(GOOD)
     (tmp_path / "good.txt").write_text("The fine was \u00a3600m.\n")
@@ -174,7 +174,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
 
 
 def test_file_vanishing_between_discovery_and_read(tmp_path, monkeypatch):
-    import nkextract.runner as runner
+    import nkextract.run.runner as runner
 
     for name in ("a.txt", "b_gone.txt", "c.txt"):
         (tmp_path / name).write_text(GOOD)
@@ -199,7 +199,7 @@ def test_file_replaced_by_a_fifo_after_discovery_does_not_hang(tmp_path, monkeyp
     """
     import threading
 
-    import nkextract.runner as runner
+    import nkextract.run.runner as runner
 
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "b.txt").write_text(GOOD)

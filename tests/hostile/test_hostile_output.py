@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from hostile_helpers import invoke, strict_json
 
-import nkextract.export as export
-from nkextract.export import csv_cell, md_escape, open_output, to_csv, to_markdown
+import nkextract.present.export as export
+from nkextract.present.export import csv_cell, md_escape, open_output, to_csv, to_markdown
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC = {"start", "end", "low", "high", "time", "value_low", "value_high", "severity", "group", "mentions",

@@ -15,8 +15,8 @@ from hostile_helpers import strict_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nkextract.export import to_json
-from nkextract.io import Document, SourceError, decode, read_document
+from nkextract.present.export import to_json
+from nkextract.read.files import Document, SourceError, decode, read_document
 
 # The autouse fixture only changes directory; it is safe to share across examples.
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .claims import Claim
-from .extract import sentences
-from .io import Document, read_document
+from nkextract.extract.claims import Claim
+from nkextract.extract.pipeline import sentences
+from nkextract.read.files import Document, read_document
 
 # Text read either side of a claim for its neighbouring sentences.
 WINDOW = 4000

@@ -28,12 +28,12 @@ from collections import deque
 from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .errors import NkError, UsageError
-from .extract import Chunk
-from .rules import Rules
+from nkextract.errors import NkError, UsageError
+from nkextract.extract.pipeline import Chunk
+from nkextract.rules import Rules
 
 if TYPE_CHECKING:
-    from .runner import ExtractOptions
+    from nkextract.run.runner import ExtractOptions
 
 EXTRA_HINT = "pip install 'nkextract[cluster]'"
 # How long a scheduler may have no worker before the run gives up (a typo'd address of a
@@ -80,7 +80,7 @@ class DaskMapper:
             import distributed
         except ImportError as e:
             raise UsageError(f"--dask needs the cluster extra: {EXTRA_HINT} ({e})") from None
-        from .dask_worker import ExtractorPlugin, versions
+        from nkextract.run.dask_worker import ExtractorPlugin, versions
 
         n_local = local_workers(spec, opts.workers)
         self.cluster: Any = None
@@ -96,7 +96,7 @@ class DaskMapper:
         except BaseException:
             self.close()
             raise
-        from .runner import BATCH_CHARS, PACK_CHARS
+        from nkextract.run.runner import BATCH_CHARS, PACK_CHARS
 
         # a round must hold a few packs for every worker, or most of a big cluster idles
         self.batch_chars = max(BATCH_CHARS, 4 * PACK_CHARS * workers)
@@ -135,8 +135,8 @@ class DaskMapper:
         """Claim dicts of each task, in order; every pack of the round is submitted at once."""
         if not tasks:
             return iter(())
-        from .dask_worker import run_pack
-        from .runner import _packs
+        from nkextract.run.dask_worker import run_pack
+        from nkextract.run.runner import _packs
 
         packs = _packs(tasks)
         futures = self.client.map(run_pack, packs, plugin=self.plugin, pure=False)
@@ -164,7 +164,7 @@ class DaskMapper:
         task kills workers again (runner skips that file with a reason)."""
         from distributed import KilledWorker
 
-        from .dask_worker import run_pack
+        from nkextract.run.dask_worker import run_pack
 
         files: dict[str, list[Chunk]] = {}
         for chunk in pack:

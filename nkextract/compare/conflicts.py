@@ -35,11 +35,11 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any, Iterable, Sequence
 
-from .claims import Claim
-from .dedupe import content_words
-from .frames import FrameRules, hard_scope
-from .periods import Period, parse_key
-from .rules import Rules
+from nkextract.extract.claims import Claim
+from nkextract.compare.dedupe import content_words
+from nkextract.extract.frames import FrameRules, hard_scope
+from nkextract.extract.periods import Period, parse_key
+from nkextract.rules import Rules
 
 VERDICTS = ("inconsistency", "conflict", "forecast", "trend", "scope", "agree")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
@@ -852,7 +852,7 @@ def cliques(nodes: Sequence[int], weight: Any) -> list[list[int]]:
 def group_claims(claims: Sequence[Claim], tol: float = 0.1, rules: Rules | None = None) -> list[Group]:
     """All groups of two or more claims, most severe and most confident first."""
     if rules is None:
-        from .rules import load_rules
+        from nkextract.rules import load_rules
 
         rules = load_rules()
     cmp = Comparer(rules, tol, Stories(claims))

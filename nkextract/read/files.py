@@ -278,7 +278,7 @@ def read_raw(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile | Source
         return SourceError(source, data)
     if not data or data.isspace():  # no copy: files can be large
         return SourceError(source, "empty file, skipped")
-    from .formats import extractor_of, kind_of
+    from nkextract.read.formats import extractor_of, kind_of
 
     kind = kind_of(path.name, data)
     return RawFile(source, path.name, data, hashlib.sha256(data).hexdigest(), kind, extractor_of(kind))
@@ -288,7 +288,7 @@ def to_document(raw: RawFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
     """The text of a file read by :func:`read_raw` (decoded, or extracted from a web page,
     PDF or Word file: formats.py), or why there is none."""
     if raw.kind != "text":
-        from .formats import reader_for
+        from nkextract.read.formats import reader_for
 
         got = reader_for(raw.kind)(raw.data, max_bytes)
         if isinstance(got, str):

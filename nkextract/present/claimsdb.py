@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .errors import UsageError
-from .export import _dumps, atomic_path
+from nkextract.errors import UsageError
+from nkextract.present.export import _dumps, atomic_path
 
 MAGIC = b"SQLite format 3\x00"
 INDEXED = ("source", "unit", "measure", "holder")  # claims columns worth an index, when present

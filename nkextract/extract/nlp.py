@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .quantities import Lexicon
-from .rules import Rules
+from nkextract.errors import UsageError
+from nkextract.extract.quantities import Lexicon
+from nkextract.rules import Rules
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -76,7 +76,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
     """Load the pipeline for ``model`` (``auto``, ``blank``, a package or a path)."""
     import spacy
 
-    from .rules import check_entity_patterns
+    from nkextract.rules import check_entity_patterns
 
     check_entity_patterns(rules)
     name = resolve_model(model)

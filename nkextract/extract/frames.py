@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from .rules import Measure, Rules
+from nkextract.rules import Measure, Rules
 
 MODALITIES = ("actual", "estimate", "forecast", "target", "hypothetical")
 # Nouns that name a figure without saying what it measures: look further for the measure.

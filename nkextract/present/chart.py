@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .render import fmt_value
+from nkextract.present.render import fmt_value
 
 # Horizontal positions are percentages of the plot's width, so the drawing stretches to
 # any screen while text, dots and arrowheads keep their size (no viewBox scaling: a

@@ -9,7 +9,7 @@ joiner between two atoms, "and" only joins "between A and B", a scale abbreviati
 counts right after digits) and on the raw text (list numbering at a line start, "1MM"
 against "5mm", the space in "1 071 000"), which would take dozens of near-duplicate
 patterns over custom extension attributes to say.  The parsing of the grown span is
-left to :func:`nkextract.quantities.parse_quantity`, which is given the words around
+left to :func:`nkextract.extract.quantities.parse_quantity`, which is given the words around
 the span that decide its reading: a change word before it ("fell 2%"), a share's "of"
 after it ("two-thirds of voters").  Those words are not part of the figure's text.
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from .quantities import (
+from nkextract.extract.quantities import (
     ORDINAL_RE, SCI_RE, SIGNED_RE, Lexicon, PhraseIndex, Quantity, _DASHES, _DIGITS_RE, parse_quantity, tokenize,
 )
-from .rules import Rules
+from nkextract.rules import Rules
 
 _ARTICLES = ("a", "an")
 _SLASH_RE_CHARS = "0123456789/"

@@ -2,7 +2,7 @@
 
 Workers import this module when they unpickle the plugin and the tasks (both are pickled
 by reference), so it imports ``distributed`` at the top and holds nothing only the client
-needs; the client side is :mod:`nkextract.cluster`.
+needs; the client side is :mod:`nkextract.run.cluster`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
-from .errors import UsageError
-from .extract import Chunk
-from .rules import Rules
+from nkextract.errors import UsageError
+from nkextract.extract.pipeline import Chunk
+from nkextract.rules import Rules
 
 
 def versions(model: str) -> dict[str, str]:
     """What must match between the client and every worker: the cache key is made of these
     on the client, so a worker with another nkextract or model would poison the cache."""
-    from . import __version__
-    from .runner import _model_version
+    from nkextract import __version__
+    from nkextract.run.runner import _model_version
 
     return {"nkextract": __version__, "model": f"{model} {_model_version(model)}"}
 
@@ -41,8 +41,8 @@ class ExtractorPlugin(WorkerPlugin):
         self.lock: threading.Lock | None = None
 
     def setup(self, worker: Any) -> None:
-        from .extract import Extractor
-        from .nlp import load_pipeline
+        from nkextract.extract.pipeline import Extractor
+        from nkextract.extract.nlp import load_pipeline
 
         found = versions(self.model)
         for name, want in self.expected.items():
@@ -58,7 +58,7 @@ class ExtractorPlugin(WorkerPlugin):
         self.extractor = None
 
     def run(self, pack: list[Chunk]) -> list[list[dict[str, Any]]]:
-        from .runner import _run_task
+        from nkextract.run.runner import _run_task
 
         assert self.lock is not None, "plugin used before setup"
         with self.lock:

@@ -25,10 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import __version__
-from .chart import PALETTE_SIZE, Chart, ChartItem, range_chart
-from .claims import Claim
-from .render import fmt_value
+from nkextract import __version__
+from nkextract.present.chart import PALETTE_SIZE, Chart, ChartItem, range_chart
+from nkextract.extract.claims import Claim
+from nkextract.present.render import fmt_value
 
 # The claims table is for the curious, not the record (``extract`` is): a 2,000-article
 # folder gives ~8,000 claims at ~330 bytes a row, so 5,000 rows (~1.7 MB) keep the page
@@ -216,7 +216,7 @@ def line_numbers(claims: Iterable[Mapping[str, Any]], max_bytes: int = LINE_MAX_
     page, PDF or Word file is not parsed again: a line of its extracted text means
     nothing to a reader of the file (a PDF claim shows its page instead).
     """
-    from .io import Document, RawFile, read_raw, to_document
+    from nkextract.read.files import Document, RawFile, read_raw, to_document
 
     lines: dict[tuple[str, int], int] = {}
     wanted: dict[str, dict[int, str]] = defaultdict(dict)
@@ -380,7 +380,7 @@ def _shown(value: Any) -> Any:
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("nkextract", "templates"), autoescape=True, finalize=_shown,
+    env = Environment(loader=PackageLoader("nkextract.present", "templates"), autoescape=True, finalize=_shown,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda v: f"{v:,}"
     return env

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from .io import Document, SourceError
+from nkextract.read.files import Document, SourceError
 
 # A paragraph this long is judged on its own; shorter ones are the document's.
 MIN_PARAGRAPH = 200

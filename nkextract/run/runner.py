@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .claims import Claim
-from .extract import Chunk
-from .io import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, RawFile, SourceError, discover, read_raw, to_document
+from nkextract.extract.claims import Claim
+from nkextract.extract.pipeline import Chunk
+from nkextract.read.files import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, RawFile, SourceError, discover, read_raw, to_document
 
 
 @dataclass
@@ -65,9 +65,9 @@ def _init_worker(rules_dirs: tuple[Path, ...], model: str, parent: int | None = 
         # a worker reports through the pool, which re-raises in the run; what is left for
         # stderr is the noise of dying after the run was killed (broken pipes)
         sys.stderr = open(os.devnull, "w")
-    from .extract import Extractor
-    from .nlp import load_pipeline
-    from .rules import load_rules
+    from nkextract.extract.pipeline import Extractor
+    from nkextract.extract.nlp import load_pipeline
+    from nkextract.rules import load_rules
 
     _EXTRACTOR = Extractor(load_pipeline(model, load_rules(rules_dirs)))
 
@@ -127,8 +127,8 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
     a few files ahead of the one being cut."""
     from collections import deque
 
-    from .extract import make_chunks
-    from .language import screen
+    from nkextract.extract.pipeline import make_chunks
+    from nkextract.read.language import screen
 
     def entries() -> Iterator[tuple[Any, ...]]:
         for item in items:
@@ -262,10 +262,10 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     they are ready and are not kept (memory stays bounded on any archive); without one
     they are collected in the result.
     """
-    from .cache import Cache, run_key
-    from .nlp import resolve_model
-    from .periods import load_dates
-    from .rules import load_rules
+    from nkextract.run.cache import Cache, run_key
+    from nkextract.extract.nlp import resolve_model
+    from nkextract.extract.periods import load_dates
+    from nkextract.rules import load_rules
 
     rules = load_rules(opts.rules_dirs)  # validate in the parent: errors surface once, early
     model = resolve_model(opts.model)
@@ -275,7 +275,7 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     if cache.problem:
         result.warnings.append(cache.problem)
     if opts.dask:
-        from .cluster import check_target
+        from nkextract.run.cluster import check_target
 
         check_target(opts.dask, opts.workers)
     left_out: Counter[str] = Counter()
@@ -340,7 +340,7 @@ def no_match_message(include: Sequence[str], left_out: Counter[str]) -> str:
 def _mapper(opts: ExtractOptions, model: str, rules: Any) -> Any:
     """The process pool, or the Dask cluster with ``--dask``."""
     if opts.dask:
-        from .cluster import DaskMapper
+        from nkextract.run.cluster import DaskMapper
 
         return DaskMapper(opts.dask, opts, model, rules)
     return _Mapper(opts, model, rules)
@@ -420,7 +420,7 @@ class _Mapper:
                 self.local = True
             return (r for pack in packs for r in self.task(pack))
         if self.pool is None:
-            from .rules import check_entity_patterns
+            from nkextract.rules import check_entity_patterns
 
             # fail here with file:line, not inside a worker's initializer
             check_entity_patterns(self.rules)
@@ -459,7 +459,7 @@ class _Mapper:
         """Each file of ``pack`` run alone; None for each task of a file that kills its worker."""
         from concurrent.futures.process import BrokenProcessPool
 
-        from .errors import NkError
+        from nkextract.errors import NkError
 
         files: dict[str, list[Chunk]] = {}
         for chunk in pack:
@@ -503,8 +503,8 @@ def _model_version(model: str) -> str:
 def load_claims_file(path: Path) -> list[Claim]:
     """Read claims that ``extract`` wrote (a JSON array, JSONL or a SQLite database), so a
     corpus is parsed once."""
-    from .claimsdb import is_database, read_claims
-    from .errors import UsageError
+    from nkextract.present.claimsdb import is_database, read_claims
+    from nkextract.errors import UsageError
 
     records = list(enumerate(read_claims(path), 1)) if is_database(path) else _json_records(path)
     claims = []
@@ -522,7 +522,7 @@ def _json_records(path: Path) -> list[tuple[int, object]]:
     """(number, record) of a JSON array or JSONL file; bad JSON is a UsageError naming the line."""
     import json
 
-    from .errors import UsageError
+    from nkextract.errors import UsageError
 
     try:
         text = Path(path).read_text(encoding="utf-8")

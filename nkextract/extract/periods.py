@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from .rules import Rules
+from nkextract.rules import Rules
 
 GRAINS = ("day", "week", "month", "quarter", "half", "year", "span", "cumulative")
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -413,7 +413,7 @@ def load_dates(path: Path) -> dict[str, Period]:
     a day, a month or a year.  A bad row is a one-line error naming the file and line."""
     import csv
 
-    from .errors import UsageError
+    from nkextract.errors import UsageError
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

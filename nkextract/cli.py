@@ -258,7 +258,8 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
     from nkextract.run.cache import default_cache_dir
     from nkextract.read.files import DEFAULT_INCLUDE
     from nkextract.read.language import parse_languages
-    from nkextract.run.runner import ExtractOptions, default_workers, extract_paths
+    from nkextract.run.runner import extract_paths
+    from nkextract.run.work import ExtractOptions, default_workers
 
     try:
         languages = parse_languages(ro.languages)

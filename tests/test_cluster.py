@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract import __version__
-from nkextract.run import dask_worker, runner
+from nkextract.run import dask_worker, pool, work
 from nkextract.cli import app
 from nkextract.errors import UsageError
 from nkextract.run.runner import ExtractOptions, extract_paths
@@ -60,7 +60,7 @@ def scheduler() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def small_packs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "PACK_CHARS", 5_000)
+    monkeypatch.setattr(work, "PACK_CHARS", 5_000)
 
 
 @pytest.fixture()
@@ -228,5 +228,5 @@ def test_a_file_that_kills_workers_is_skipped_and_the_run_goes_on(tmp_path: Path
             res = extract_paths([folder], ExtractOptions(model="blank", dask=cluster.scheduler_address))
         finally:
             cluster.close()
-    assert [(Path(e.source).name, e.message) for e in res.errors] == [("003b_poison.txt", runner.WORKER_DIED)]
+    assert [(Path(e.source).name, e.message) for e in res.errors] == [("003b_poison.txt", pool.WORKER_DIED)]
     assert res.files == 5 and res.records == local.records

@@ -341,7 +341,7 @@ def _killing_convert(raw, max_bytes):
 
 def test_readers_pool_gives_the_one_process_output_and_survives_a_dying_reader(
         folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nkextract.run import runner
+    from nkextract.run import pool
 
     one = extract_paths([folder], ExtractOptions(model="blank", workers=1))
     two = extract_paths([folder], ExtractOptions(model="blank", workers=2))
@@ -351,7 +351,7 @@ def test_readers_pool_gives_the_one_process_output_and_survives_a_dying_reader(
     mixed = tmp_path / "mixed"
     shutil.copytree(folder, mixed)
     (mixed / "poison.html").write_text(PAGE, encoding="utf-8")
-    monkeypatch.setattr(runner._Readers, "convert", staticmethod(_killing_convert))
+    monkeypatch.setattr(pool.Readers, "convert", staticmethod(_killing_convert))
     got = extract_paths([mixed], ExtractOptions(model="blank", workers=2))
-    assert ("poison.html", runner.READER_DIED) in [(Path(e.source).name, e.message) for e in got.errors]
+    assert ("poison.html", pool.READER_DIED) in [(Path(e.source).name, e.message) for e in got.errors]
     assert [(c.text, c.start) for c in got.claims] == [(c.text, c.start) for c in one.claims]

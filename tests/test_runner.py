@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nkextract.extract import pipeline as extract_mod
-from nkextract.run import runner
+from nkextract.run import pool, work
 from nkextract.read.files import Document
 from nkextract.run.runner import ExtractOptions, extract_paths
 
@@ -34,8 +34,8 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 def test_two_workers_give_the_same_output_as_one(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # force the pool even for a small corpus, and several packs per batch
-    monkeypatch.setattr(runner, "POOL_MIN_CHARS", 0)
-    monkeypatch.setattr(runner, "PACK_CHARS", 10_000)
+    monkeypatch.setattr(pool, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(work, "PACK_CHARS", 10_000)
     one = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1))
     two = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))
     assert one.files == two.files == 5
@@ -134,18 +134,18 @@ def _killing_task(pack):
     crash in native code or the OOM killer would (module level: pickled by reference)."""
     if any(KILLER in c.text for c in pack):
         os._exit(1)
-    return runner._run_task(pack)
+    return work.run_task(pack)
 
 
 def test_a_file_that_kills_its_worker_is_skipped_and_the_run_goes_on(corpus_copy: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     clean = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1))
     (corpus_copy / "003b_poison.txt").write_text(f"{KILLER}: 5 people.\n", encoding="utf-8")
-    monkeypatch.setattr(runner, "POOL_MIN_CHARS", 0)
-    monkeypatch.setattr(runner, "PACK_CHARS", 10_000)  # several packs, the poison among them
-    monkeypatch.setattr(runner._Mapper, "task", staticmethod(_killing_task))
+    monkeypatch.setattr(pool, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(work, "PACK_CHARS", 10_000)  # several packs, the poison among them
+    monkeypatch.setattr(pool.LocalPool, "task", staticmethod(_killing_task))
     got = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))
-    assert [(Path(e.source).name, e.message) for e in got.errors] == [("003b_poison.txt", runner.WORKER_DIED)]
+    assert [(Path(e.source).name, e.message) for e in got.errors] == [("003b_poison.txt", pool.WORKER_DIED)]
     assert got.files == 5
     assert _dicts(got) == _dicts(clean)
 
@@ -155,7 +155,7 @@ def test_workers_that_die_on_every_file_end_the_run(corpus_copy: Path, monkeypat
 
     for f in corpus_copy.iterdir():
         f.write_text(f"{KILLER}\n" + f.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(runner, "POOL_MIN_CHARS", 0)
-    monkeypatch.setattr(runner._Mapper, "task", staticmethod(_killing_task))
+    monkeypatch.setattr(pool, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(pool.LocalPool, "task", staticmethod(_killing_task))
     with pytest.raises(NkError, match="worker processes died on 3 files in a row"):
         extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))

@@ -3,7 +3,7 @@
 ``--dask ADDRESS`` joins a running scheduler (``tcp://10.0.0.5:8786``); ``--dask local[:N]``
 starts a LocalCluster of N worker processes on this machine.
 
-The work is split exactly as for a local run (runner._jobs, _batches, _packs): this
+The work is split exactly as for a local run (runner._jobs and _batches, work.cut_packs): this
 process reads every file, answers it from the cache, and cuts the misses into the same
 packs of chunks; one pack is one Dask task.  So the output is the local run's by
 construction, unreadable files are reported by the same code, and only cache misses reach
@@ -33,7 +33,7 @@ from nkextract.extract.pipeline import Chunk
 from nkextract.rules import Rules
 
 if TYPE_CHECKING:
-    from nkextract.run.runner import ExtractOptions
+    from nkextract.run.work import ExtractOptions
 
 EXTRA_HINT = "pip install 'nkextract[cluster]'"
 # How long a scheduler may have no worker before the run gives up (a typo'd address of a
@@ -73,7 +73,7 @@ def check_target(spec: str, workers: int) -> None:
 
 
 class DaskMapper:
-    """The interface of runner._Mapper (``map``, ``batch_chars``, ``close``) on a Dask cluster."""
+    """The interface of runner.LocalPool (``map``, ``batch_chars``, ``close``) on a Dask cluster."""
 
     def __init__(self, spec: str, opts: ExtractOptions, model: str, rules: Rules) -> None:
         try:
@@ -96,7 +96,7 @@ class DaskMapper:
         except BaseException:
             self.close()
             raise
-        from nkextract.run.runner import BATCH_CHARS, PACK_CHARS
+        from nkextract.run.work import BATCH_CHARS, PACK_CHARS
 
         # a round must hold a few packs for every worker, or most of a big cluster idles
         self.batch_chars = max(BATCH_CHARS, 4 * PACK_CHARS * workers)
@@ -136,9 +136,9 @@ class DaskMapper:
         if not tasks:
             return iter(())
         from nkextract.run.dask_worker import run_pack
-        from nkextract.run.runner import _packs
+        from nkextract.run.work import cut_packs
 
-        packs = _packs(tasks)
+        packs = cut_packs(tasks)
         futures = self.client.map(run_pack, packs, plugin=self.plugin, pure=False)
         self.pending.extend(zip(futures, packs))
         return self._results(len(packs))

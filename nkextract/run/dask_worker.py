@@ -21,9 +21,9 @@ def versions(model: str) -> dict[str, str]:
     """What must match between the client and every worker: the cache key is made of these
     on the client, so a worker with another nkextract or model would poison the cache."""
     from nkextract import __version__
-    from nkextract.run.runner import _model_version
+    from nkextract.run.work import model_version
 
-    return {"nkextract": __version__, "model": f"{model} {_model_version(model)}"}
+    return {"nkextract": __version__, "model": f"{model} {model_version(model)}"}
 
 
 class ExtractorPlugin(WorkerPlugin):
@@ -58,11 +58,11 @@ class ExtractorPlugin(WorkerPlugin):
         self.extractor = None
 
     def run(self, pack: list[Chunk]) -> list[list[dict[str, Any]]]:
-        from nkextract.run.runner import _run_task
+        from nkextract.run.work import run_task
 
         assert self.lock is not None, "plugin used before setup"
         with self.lock:
-            return _run_task(pack, self.extractor)
+            return run_task(pack, self.extractor)
 
 
 def run_pack(pack: list[Chunk], plugin: str) -> list[list[dict[str, Any]]]:

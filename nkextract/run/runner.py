@@ -5,8 +5,6 @@ Returns data (claims, per-file errors, counts); the CLI decides how to show them
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +12,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from nkextract.extract.claims import Claim
 from nkextract.extract.pipeline import Chunk
-from nkextract.read.files import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, RawFile, SourceError, discover, read_raw, to_document
+from nkextract.read.files import SourceError, discover, read_raw, to_document
+from nkextract.run.pool import WORKER_DIED, LocalPool, Readers
+from nkextract.run.work import BATCH_CHARS, ExtractOptions, model_version
 
 
 @dataclass
@@ -35,72 +35,7 @@ class ExtractResult:
         return [Claim(**r) for r in self.records]
 
 
-@dataclass(frozen=True)
-class ExtractOptions:
-    rules_dirs: tuple[Path, ...] = ()
-    model: str = "auto"
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    workers: int = 1
-    cache_dir: Path | None = None  # None: no cache
-    max_bytes: int = DEFAULT_MAX_BYTES
-    dask: str | None = None  # a Dask scheduler address or local[:N]: run on that cluster (cluster.py)
-    dates: Path | None = None  # a CSV of path,date: documents' dates given by the user (periods.load_dates)
-    # the languages read (language.screen); None: every language
-    languages: frozenset[str] | None = frozenset({"en"})
-
-
 Progress = Callable[[int, int], None]  # (done, total)
-
-# --- worker side ------------------------------------------------------------------------
-# Each worker process loads the pipeline once (initializer) and returns plain claim
-# dicts: Docs never cross a process boundary (pickling them costs more than parsing).
-
-_EXTRACTOR: Any = None
-
-
-def _init_worker(rules_dirs: tuple[Path, ...], model: str, parent: int | None = None) -> None:
-    global _EXTRACTOR
-    if parent is not None:
-        _watch_parent(parent)
-        # a worker reports through the pool, which re-raises in the run; what is left for
-        # stderr is the noise of dying after the run was killed (broken pipes)
-        sys.stderr = open(os.devnull, "w")
-    from nkextract.extract.pipeline import Extractor
-    from nkextract.extract.nlp import load_pipeline
-    from nkextract.rules import load_rules
-
-    _EXTRACTOR = Extractor(load_pipeline(model, load_rules(rules_dirs)))
-
-
-def _watch_parent(pid: int) -> None:
-    """End this worker when the run that started it is gone (killed, crashed): otherwise an
-    orphaned worker would go on parsing its pack with nobody to read the result."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                pass
-
-    threading.Thread(target=watch, name="nkextract-parent-watch", daemon=True).start()
-
-
-def _run_task(pack: list[Chunk], extractor: Any = None) -> list[list[dict[str, Any]]]:
-    """Claims (as dicts) of each chunk in a pack, by this process's extractor unless given one
-    (a Dask worker holds one per run in its plugin)."""
-    chunks = (extractor or _EXTRACTOR).extract_chunks(pack)
-    return [[c.to_dict(with_mentions=False) for c in claims] for claims in chunks]
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
 
 # --- parent side ------------------------------------------------------------------------
 
@@ -115,7 +50,7 @@ class _Job:
 
 def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
           max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None,
-          languages: frozenset[str] | None = frozenset({"en"}), readers: _Readers | None = None) -> Iterator[_Job]:
+          languages: frozenset[str] | None = frozenset({"en"}), readers: Readers | None = None) -> Iterator[_Job]:
     """Read each file once, answer it from the cache or cut it into chunk tasks, in the
     files' order.
 
@@ -181,77 +116,6 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
         yield from finish(window.popleft())
 
 
-READER_DIED = "a reader process died taking its text, twice (a crash, or out of memory), skipped"
-
-
-class _Readers:
-    """Takes the text of web pages, PDFs and Word files in worker processes.
-
-    pdfminer reads a report at about the speed spaCy parses it, so in the parent, one
-    core would parse PDFs while the extraction workers wait.  Files are submitted as
-    they are found and their text is waited for in the files' order, ``ahead`` files
-    behind.  A file whose reader dies is tried once more in a fresh pool, then skipped."""
-
-    convert: Callable[[RawFile, int], Any] = staticmethod(to_document)
-
-    def __init__(self, workers: int, max_bytes: int) -> None:
-        self.workers = workers
-        self.max_bytes = max_bytes
-        self.ahead = 4 * workers
-        self.pool: Any = None
-
-    def submit(self, raw: RawFile) -> tuple[Any, Any]:
-        if self.pool is None:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
-        return self.pool, self.pool.submit(self.convert, raw, self.max_bytes)
-
-    def result(self, raw: RawFile, pending: tuple[Any, Any]) -> Any:
-        from concurrent.futures.process import BrokenProcessPool
-
-        for attempt in range(2):
-            pool, future = pending
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                if pool is self.pool:  # the first of its round to notice: a fresh pool
-                    self.close()
-                if attempt == 0:
-                    pending = self.submit(raw)
-        return SourceError(raw.source, READER_DIED)
-
-    def close(self) -> None:
-        _stop(self.pool)
-        self.pool = None
-
-
-def _stop(pool: Any) -> None:
-    """Stop a process pool now: a run that ends early (an error, Ctrl-C, | head) must not
-    wait for work nobody will read.  ProcessPoolExecutor can only wait for running tasks;
-    its processes are ended here instead (the mapping is private but stable since 3.2)."""
-    if pool is None:
-        return
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        proc.join()
-
-
-WORKER_DIED = "a worker process died reading it, even alone (a crash, or out of memory), skipped"
-
-# Text handed to workers per round: bounds memory on archives of any size while keeping
-# both cores busy (a 1 MB chunk parses in seconds).
-BATCH_CHARS = 8_000_000
-# Less text than this is parsed in this process: starting workers (each loads the
-# pipeline, ~2 s) costs more than it saves.
-POOL_MIN_CHARS = 400_000
-
-
 def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                   progress: Progress | None = None,
                   sink: Callable[[list[dict[str, Any]]], None] | None = None) -> ExtractResult:
@@ -269,7 +133,7 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
 
     rules = load_rules(opts.rules_dirs)  # validate in the parent: errors surface once, early
     model = resolve_model(opts.model)
-    version = _model_version(model)
+    version = model_version(model)
     cache = Cache(opts.cache_dir, run_key(rules.digest, model, version))
     result = ExtractResult(model=f"{model} {version}")
     if cache.problem:
@@ -284,11 +148,11 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     if not items:
         result.warnings.append(no_match_message(opts.include, left_out))
     mapper: Any = None
-    readers: _Readers | None = None
+    readers: Readers | None = None
     try:
         dates = load_dates(opts.dates) if opts.dates is not None else None
         if opts.workers > 1:
-            readers = _Readers(opts.workers, opts.max_bytes)
+            readers = Readers(opts.workers, opts.max_bytes)
         jobs = _jobs(items, rules, cache, opts.max_bytes, result.errors, dates, opts.languages, readers)
         for batch in _batches(jobs, lambda: BATCH_CHARS if mapper is None else mapper.batch_chars):  # noqa: B023
             tasks = [t for j in batch for t in j.tasks]
@@ -343,7 +207,7 @@ def _mapper(opts: ExtractOptions, model: str, rules: Any) -> Any:
         from nkextract.run.cluster import DaskMapper
 
         return DaskMapper(opts.dask, opts, model, rules)
-    return _Mapper(opts, model, rules)
+    return LocalPool(opts, model, rules)
 
 
 def _batches(jobs: Iterable[_Job], limit: Callable[[], int]) -> Iterator[list[_Job]]:
@@ -359,145 +223,6 @@ def _batches(jobs: Iterable[_Job], limit: Callable[[], int]) -> Iterator[list[_J
             batch, size = [], 0
     if batch:
         yield batch
-
-
-# Chunks travel to workers in packs of about this many characters: one nlp.pipe stream
-# per pack keeps batches full, and a pack is small enough to balance two cores.
-PACK_CHARS = 250_000
-
-
-def _packs(tasks: list[Chunk]) -> list[list[Chunk]]:
-    packs: list[list[Chunk]] = [[]]
-    size = 0
-    for t in tasks:
-        if size >= PACK_CHARS:
-            packs.append([])
-            size = 0
-        packs[-1].append(t)
-        size += len(t.text)
-    return packs
-
-
-# A run ends, rather than skipping file after file, when this many files in a row kill
-# their worker: then it is the workers (out of memory, a broken install), not the files.
-MAX_DEAD_IN_A_ROW = 3
-Outputs = Iterator["list[dict[str, Any]] | None"]  # per task; None: a worker died on its file
-
-
-class _Mapper:
-    """Runs chunk tasks in order: in this process for one worker, else in a process pool
-    started on first need and reused for every batch.
-
-    A file that kills its worker (a crash in native code, the kernel's OOM killer) breaks
-    the pool; the pool is started again, the pack that was lost is run again one file at a
-    time, and a file that kills a worker when run alone is given up (its tasks' outputs
-    are None: runner skips it with a reason).  Other files lose nothing."""
-
-    task: Callable[[list[Chunk]], list[list[dict[str, Any]]]] = staticmethod(_run_task)
-
-    def __init__(self, opts: ExtractOptions, model: str, rules: Any) -> None:
-        self.opts = opts
-        self.model = model
-        self.rules = rules
-        self.pool: Any = None
-        self.local = False
-        self.dead_in_a_row = 0
-
-    @property
-    def batch_chars(self) -> int:
-        """Text per round: enough for this machine's cores (a cluster needs more)."""
-        return BATCH_CHARS
-
-    def map(self, tasks: list[Chunk]) -> Outputs:
-        """Claim dicts of each task, in order (chunks are sent in packs of ~PACK_CHARS)."""
-        if not tasks:
-            return iter(())
-        packs = _packs(tasks)
-        small = self.pool is None and sum(len(t.text) for t in tasks) < POOL_MIN_CHARS
-        if self.opts.workers <= 1 or small:
-            if not self.local:
-                _init_worker(self.opts.rules_dirs, self.model)
-                self.local = True
-            return (r for pack in packs for r in self.task(pack))
-        if self.pool is None:
-            from nkextract.rules import check_entity_patterns
-
-            # fail here with file:line, not inside a worker's initializer
-            check_entity_patterns(self.rules)
-            self._start()
-        futures = [self.pool.submit(self.task, pack) for pack in packs]
-        return self._results(packs, futures)
-
-    def _start(self) -> None:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        self.pool = ProcessPoolExecutor(self.opts.workers, mp_context=ctx, initializer=_init_worker,
-                                        initargs=(self.opts.rules_dirs, self.model, os.getpid()))
-
-    def _results(self, packs: list[list[Chunk]], futures: list[Any]) -> Outputs:
-        from concurrent.futures.process import BrokenProcessPool
-
-        k = 0
-        while k < len(packs):
-            try:
-                result = futures[k].result()
-            except BrokenProcessPool:
-                # this pack and every later one are lost; the culprit is this pack or one
-                # running beside it: this one is run again file by file, the rest as before
-                self._restart()
-                yield from self._isolated(packs[k])
-                futures[k + 1:] = [self.pool.submit(self.task, pack) for pack in packs[k + 1:]]
-                k += 1
-                continue
-            self.dead_in_a_row = 0
-            yield from result
-            k += 1
-
-    def _isolated(self, pack: list[Chunk]) -> Outputs:
-        """Each file of ``pack`` run alone; None for each task of a file that kills its worker."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        from nkextract.errors import NkError
-
-        files: dict[str, list[Chunk]] = {}
-        for chunk in pack:
-            files.setdefault(chunk.source, []).append(chunk)
-        for source, chunks in files.items():
-            try:
-                result = self.pool.submit(self.task, chunks).result()
-            except BrokenProcessPool:
-                self._restart()
-                self.dead_in_a_row += 1
-                if self.dead_in_a_row >= MAX_DEAD_IN_A_ROW:
-                    raise NkError(f"worker processes died on {self.dead_in_a_row} files in a row (last: {source}); "
-                                  "giving up: out of memory, or a broken install?") from None
-                yield from (None for _ in chunks)
-                continue
-            self.dead_in_a_row = 0
-            yield from result
-
-    def _restart(self) -> None:
-        self.close()
-        self._start()
-
-    def close(self) -> None:
-        _stop(self.pool)
-        self.pool = None
-
-
-def _model_version(model: str) -> str:
-    if model == "blank":
-        import spacy
-
-        return spacy.__version__
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(model.replace("_", "-"))
-    except PackageNotFoundError:
-        return "path"
 
 
 def load_claims_file(path: Path) -> list[Claim]:

@@ -15,7 +15,7 @@ import argparse
 import random
 import time
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.conflicts import group_claims
 from nkextract.compare.dedupe import content_words, dedupe
 

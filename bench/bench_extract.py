@@ -136,9 +136,9 @@ def _real_corpus(dirs: list[Path], out: Path) -> list[str]:
 
 def extract_in_process(texts: list[str], ner: bool) -> float:
     """Seconds to extract every text in this process, with or without NER (no cache)."""
-    from nkextract.extract.pipeline import Extractor
+    from nkextract.extraction.pipeline import Extractor
     from nkextract.read.files import Document
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     pipe = load_pipeline("auto", load_rules())

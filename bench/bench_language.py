@@ -81,10 +81,10 @@ def main() -> int:
         print(f"{name:34} foreign right {right}/{sum(map(len, foreign.values()))}  English kept {en_ok}/{len(english)}"
               f"  mixed kept {mixed_ok}/{len(mixed)}  {dt * 1000 / n:.2f} ms/doc")
     # the screen's share of cold extraction, measured in this process on the English folders
-    from nkextract.extract.pipeline import Extractor, make_chunks
+    from nkextract.extraction.pipeline import Extractor, make_chunks
     from nkextract.read.files import read_document
     from nkextract.read.language import screen
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     rules = load_rules()

@@ -33,9 +33,9 @@ def main() -> None:
     ap.add_argument("--last", type=Path, default=Path("fuzz-last.txt"))
     args = ap.parse_args()
 
-    from nkextract.extract.pipeline import Extractor
+    from nkextract.extraction.pipeline import Extractor
     from nkextract.read.files import Document
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     ex = Extractor(load_pipeline(args.model, load_rules()))

@@ -315,7 +315,7 @@ def extract(
     """Extract every numeric claim (value, unit, subject, time, source, offsets)."""
 
     def body() -> int:
-        from nkextract.extract.claims import CLAIM_FIELDS
+        from nkextract.extraction.claims import CLAIM_FIELDS
         from nkextract.present.export import RecordWriter, to_markdown
 
         f = _pick_format(fmt, out, [f for f in Fmt if f is not Fmt.html])

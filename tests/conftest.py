@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nkextract.extract.quantities import Lexicon
+from nkextract.extraction.quantities import Lexicon
 from nkextract.rules import Rules, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,8 @@ def lex(rules: Rules) -> Lexicon:
 @pytest.fixture(scope="session")
 def blank_extractor(rules: Rules):
     """Rules-only pipeline (spacy.blank("en")): fast, no trained model needed."""
-    from nkextract.extract.pipeline import Extractor
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
+    from nkextract.extraction.nlp import load_pipeline
 
     return Extractor(load_pipeline("blank", rules))
 
@@ -36,8 +36,8 @@ def blank_extractor(rules: Rules):
 @pytest.fixture(scope="session")
 def model_extractor(rules: Rules):
     """The trained English pipeline the package installs."""
-    from nkextract.extract.pipeline import Extractor
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
+    from nkextract.extraction.nlp import load_pipeline
 
     return Extractor(load_pipeline("auto", rules))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from nkextract.extract.claims import Claim, claim_id
+from nkextract.extraction.claims import Claim, claim_id
 
 _SEQ = count()
 CAMP = "political prison camp"

@@ -80,6 +80,6 @@ def test_evidence_names_every_entity_with_its_role_and_distance(corpus_claims):
     assert {"russia", "china", "africa", "middle east"} <= set(keys) and len(keys) == len(set(keys))
     assert abroad.evidence["words"][:2] == ["citizen", "work"]
     # a record read back keeps it
-    from nkextract.extract.claims import Claim
+    from nkextract.extraction.claims import Claim
 
     assert Claim.from_dict(china.to_dict()).evidence == china.evidence

@@ -13,7 +13,7 @@ from itertools import combinations
 import pytest
 
 from nkextract.compare import conflicts as C
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.conflicts import (
     VERDICTS,
     Comparer,

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nkextract.read.files import Document
-from nkextract.extract.quantities import parse_quantity
+from nkextract.extraction.quantities import parse_quantity
 
 DASHES = ["-", "–", "—", "−", " - ", " – ", " — "]
 SCALES = [(" thousand", 1e3), (" million", 1e6), (" billion", 1e9), (" trillion", 1e12), ("m", 1e6), ("bn", 1e9),

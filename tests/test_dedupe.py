@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.dedupe import dedupe, merge
 
 from .factory import make_claim

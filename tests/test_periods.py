@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from nkextract.extract.periods import Period, PeriodFinder, parse_date, parse_key, year_period
+from nkextract.extraction.periods import Period, PeriodFinder, parse_date, parse_key, year_period
 
 from .conftest import DATA
 

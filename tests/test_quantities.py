@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nkextract.extract.quantities import KINDS, QUALIFIERS, Quantity, parse_quantity
+from nkextract.extraction.quantities import KINDS, QUALIFIERS, Quantity, parse_quantity
 
 from .tables import num, same, tsv_params
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nkextract.extract import pipeline as extract_mod
+from nkextract.extraction import pipeline as extract_mod
 from nkextract.run import pool, work
 from nkextract.read.files import Document
 from nkextract.run.runner import ExtractOptions, extract_paths

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.rules import Rules
 
 from .groups import build_groups

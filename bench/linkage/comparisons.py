@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from nkextract.extract.frames import FrameRules
+from nkextract.extraction.frames import FrameRules
 from nkextract.rules import Rules
 from .evidence import Evidence, Folder, cosine
 from .intervals import meet

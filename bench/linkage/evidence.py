@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from nkextract.extract.claims import Claim
-from nkextract.extract.frames import FrameRules, hard_scope, singular
-from nkextract.extract.periods import Period, parse_key
+from nkextract.extraction.claims import Claim
+from nkextract.extraction.frames import FrameRules, hard_scope, singular
+from nkextract.extraction.periods import Period, parse_key
 from .intervals import NOT_COMPARED, bounds, files, unit_family
 
 # A name this many tokens or fewer from the figure stands beside it ("Indonesia 5,000",

@@ -18,7 +18,7 @@ from collections import defaultdict
 from itertools import combinations
 from typing import Callable, Sequence
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.conflicts import _drop_contained, _vague, cliques
 
 from .intervals import about, gap_ratio, overlaps, shown

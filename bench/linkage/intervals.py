@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.conflicts import (_NOT_COMPARED as NOT_COMPARED, _about as about, _bounds as bounds,  # noqa: F401
                                  _files as files, _mentions as mentions, _shown as shown, backing, gap_ratio,
                                  overlaps, source_identity, unit_family)

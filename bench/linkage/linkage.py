@@ -17,8 +17,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nkextract.extract.claims import Claim
-from nkextract.extract.frames import FrameRules
+from nkextract.extraction.claims import Claim
+from nkextract.extraction.frames import FrameRules
 from nkextract.rules import Rules
 from .candidates import candidate_pairs, random_pairs
 from .comparisons import REGISTRY, UNKNOWN, Comparison, Context

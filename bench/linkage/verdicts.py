@@ -14,8 +14,8 @@ from typing import Any, Sequence
 
 from nkextract.compare import conflicts
 from nkextract.compare.conflicts import _common, _group_subject as _subject
-from nkextract.extract.claims import Claim
-from nkextract.extract.periods import parse_key
+from nkextract.extraction.claims import Claim
+from nkextract.extraction.periods import parse_key
 from .evidence import Evidence
 from .intervals import bounds, mentions, shown, source_identity
 from .linkage import Linkage

@@ -1,3 +1,3 @@
 """Compare: merge duplicate claims and group claims of one quantity into conflicts.
 
-Imports ``nkextract.extract``, ``nkextract.read`` and the base; never present or run."""
+Imports ``nkextract.extraction``, ``nkextract.read`` and the base; never present or run."""

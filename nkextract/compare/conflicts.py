@@ -35,10 +35,10 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any, Iterable, Sequence
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.compare.dedupe import content_words
-from nkextract.extract.frames import FrameRules, hard_scope
-from nkextract.extract.periods import Period, parse_key
+from nkextract.extraction.frames import FrameRules, hard_scope
+from nkextract.extraction.periods import Period, parse_key
 from nkextract.rules import Rules
 
 VERDICTS = ("inconsistency", "conflict", "forecast", "trend", "scope", "agree")

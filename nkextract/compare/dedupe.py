@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 
 SUBJECT_THRESHOLD = 80.0  # rapidfuzz score (0-100) on subject key and sentence
 _TIME_RANK = {"sentence": 0, "report": 1, "document": 2, None: 3}

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from nkextract.extract.claims import Claim
-from nkextract.extract.pipeline import sentences
+from nkextract.extraction.claims import Claim
+from nkextract.extraction.pipeline import sentences
 from nkextract.read.files import Document, read_document
 
 # Text read either side of a claim for its neighbouring sentences.

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from nkextract import __version__
 from nkextract.present.chart import PALETTE_SIZE, Chart, ChartItem, range_chart
-from nkextract.extract.claims import Claim
+from nkextract.extraction.claims import Claim
 from nkextract.present.render import fmt_value
 
 # The claims table is for the curious, not the record (``extract`` is): a 2,000-article

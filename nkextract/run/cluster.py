@@ -29,7 +29,7 @@ from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any, Iterator
 
 from nkextract.errors import NkError, UsageError
-from nkextract.extract.pipeline import Chunk
+from nkextract.extraction.pipeline import Chunk
 from nkextract.rules import Rules
 
 if TYPE_CHECKING:

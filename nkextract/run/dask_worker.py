@@ -13,7 +13,7 @@ from typing import Any
 from distributed import WorkerPlugin, get_worker
 
 from nkextract.errors import UsageError
-from nkextract.extract.pipeline import Chunk
+from nkextract.extraction.pipeline import Chunk
 from nkextract.rules import Rules
 
 
@@ -41,8 +41,8 @@ class ExtractorPlugin(WorkerPlugin):
         self.lock: threading.Lock | None = None
 
     def setup(self, worker: Any) -> None:
-        from nkextract.extract.pipeline import Extractor
-        from nkextract.extract.nlp import load_pipeline
+        from nkextract.extraction.pipeline import Extractor
+        from nkextract.extraction.nlp import load_pipeline
 
         found = versions(self.model)
         for name, want in self.expected.items():

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any, Callable, Iterator
 
-from nkextract.extract.pipeline import Chunk
+from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import RawFile, SourceError, to_document
 from nkextract.run.work import BATCH_CHARS, ExtractOptions, cut_packs, init_worker, run_task
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from nkextract.extract.claims import Claim
-from nkextract.extract.pipeline import Chunk
+from nkextract.extraction.claims import Claim
+from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import SourceError, discover, read_raw, to_document
 from nkextract.run.pool import WORKER_DIED, LocalPool, Readers
 from nkextract.run.work import BATCH_CHARS, ExtractOptions, model_version
@@ -62,7 +62,7 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
     a few files ahead of the one being cut."""
     from collections import deque
 
-    from nkextract.extract.pipeline import make_chunks
+    from nkextract.extraction.pipeline import make_chunks
     from nkextract.read.language import screen
 
     def entries() -> Iterator[tuple[Any, ...]]:
@@ -127,8 +127,8 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
     they are collected in the result.
     """
     from nkextract.run.cache import Cache, run_key
-    from nkextract.extract.nlp import resolve_model
-    from nkextract.extract.periods import load_dates
+    from nkextract.extraction.nlp import resolve_model
+    from nkextract.extraction.periods import load_dates
     from nkextract.rules import load_rules
 
     rules = load_rules(opts.rules_dirs)  # validate in the parent: errors surface once, early

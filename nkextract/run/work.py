@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nkextract.extract.pipeline import Chunk
+from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES
 
 
@@ -61,8 +61,8 @@ def init_worker(rules_dirs: tuple[Path, ...], model: str, parent: int | None = N
         # a worker reports through the pool, which re-raises in the run; what is left for
         # stderr is the noise of dying after the run was killed (broken pipes)
         sys.stderr = open(os.devnull, "w")
-    from nkextract.extract.pipeline import Extractor
-    from nkextract.extract.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
+    from nkextract.extraction.nlp import load_pipeline
     from nkextract.rules import load_rules
 
     _EXTRACTOR = Extractor(load_pipeline(model, load_rules(rules_dirs)))

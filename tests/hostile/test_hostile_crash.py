@@ -14,9 +14,9 @@ CRASHER = 'bqtD%9uv\u202f yv4WQL2Hrria dozenin 2015A$kHZd”[–g6hundreds of 2x
 
 CODE = """
 import sys
-from nkextract.extract.pipeline import Extractor
+from nkextract.extraction.pipeline import Extractor
 from nkextract.read.files import Document
-from nkextract.extract.nlp import load_pipeline
+from nkextract.extraction.nlp import load_pipeline
 from nkextract.rules import load_rules
 
 text = sys.stdin.read()

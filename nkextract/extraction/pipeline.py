@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Sequence
 
-from nkextract.extract.claims import Claim, ClaimBuilder, claim_id
-from nkextract.extract.frames import document_context, finish_document
+from nkextract.extraction.claims import Claim, ClaimBuilder, claim_id
+from nkextract.extraction.frames import document_context, finish_document
 from nkextract.read.files import Document, page_at
-from nkextract.extract.nlp import Pipeline
-from nkextract.extract.periods import Period, parse_date, year_period
-from nkextract.extract.quantities import regex_alternation
+from nkextract.extraction.nlp import Pipeline
+from nkextract.extraction.periods import Period, parse_date, year_period
+from nkextract.extraction.quantities import regex_alternation
 from nkextract.rules import Rules
 
 # A segment longer than this is cut at whitespace: spaCy's max_length is never raised,

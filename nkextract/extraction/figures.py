@@ -9,7 +9,7 @@ joiner between two atoms, "and" only joins "between A and B", a scale abbreviati
 counts right after digits) and on the raw text (list numbering at a line start, "1MM"
 against "5mm", the space in "1 071 000"), which would take dozens of near-duplicate
 patterns over custom extension attributes to say.  The parsing of the grown span is
-left to :func:`nkextract.extract.quantities.parse_quantity`, which is given the words around
+left to :func:`nkextract.extraction.quantities.parse_quantity`, which is given the words around
 the span that decide its reading: a change word before it ("fell 2%"), a share's "of"
 after it ("two-thirds of voters").  Those words are not part of the figure's text.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from nkextract.extract.quantities import (
+from nkextract.extraction.quantities import (
     ORDINAL_RE, SCI_RE, SIGNED_RE, Lexicon, PhraseIndex, Quantity, _DASHES, _DIGITS_RE, parse_quantity, tokenize,
 )
 from nkextract.rules import Rules

@@ -12,7 +12,7 @@ ratios ("140 times", "a third more") or ranks ("12th").  Those are small, table-
 rules whose vocabulary comes from ``rules/numbers.toml`` and ``rules/units.toml``; this
 module only holds the grammar that combines them.
 
-The input is a short phrase (the figure span found by :mod:`nkextract.extract.figures`, with
+The input is a short phrase (the figure span found by :mod:`nkextract.extraction.figures`, with
 the words around it that decide its reading: a change word before it, "of" after a
 share), so a simple regex tokenizer is enough and keeps this module independent of spaCy.
 """

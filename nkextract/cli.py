@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional, 
 
 import typer
 
-from nkextract import __version__
+from nkextract.version import __version__
 from nkextract.errors import NkError
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from nkextract import __version__
+from nkextract.version import __version__
 from nkextract.present.chart import PALETTE_SIZE, Chart, ChartItem, range_chart
 from nkextract.extraction.claims import Claim
 from nkextract.present.render import fmt_value

@@ -284,6 +284,12 @@ def read_raw(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile | Source
     return RawFile(source, path.name, data, hashlib.sha256(data).hexdigest(), kind, extractor_of(kind))
 
 
+def text_file(name: str, text: str) -> RawFile:
+    """A text given in memory (the Python API), as if it were a UTF-8 file named ``name``."""
+    data = text.encode("utf-8")
+    return RawFile(safe_name(name), name, data, hashlib.sha256(data).hexdigest(), "text", "")
+
+
 def to_document(raw: RawFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | SourceError:
     """The text of a file read by :func:`read_raw` (decoded, or extracted from a web page,
     PDF or Word file: formats.py), or why there is none."""

@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from nkextract import __version__
+from nkextract.version import __version__
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (

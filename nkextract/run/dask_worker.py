@@ -20,7 +20,7 @@ from nkextract.rules import Rules
 def versions(model: str) -> dict[str, str]:
     """What must match between the client and every worker: the cache key is made of these
     on the client, so a worker with another nkextract or model would poison the cache."""
-    from nkextract import __version__
+    from nkextract.version import __version__
     from nkextract.run.work import model_version
 
     return {"nkextract": __version__, "model": f"{model} {model_version(model)}"}

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from nkextract.extraction.claims import Claim
 from nkextract.extraction.pipeline import Chunk
-from nkextract.read.files import SourceError, discover, read_raw, to_document
+from nkextract.read.files import RawFile, SourceError, discover, read_raw, text_file, to_document
 from nkextract.run.pool import WORKER_DIED, LocalPool, Readers
 from nkextract.run.work import BATCH_CHARS, ExtractOptions, model_version
 
@@ -48,7 +48,7 @@ class _Job:
     cached: list[dict[str, Any]] | None
 
 
-def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
+def _jobs(items: Iterable[Path | SourceError | RawFile], extractor_rules: Any, cache: Any,
           max_bytes: int, errors: list[SourceError], dates: dict[str, Any] | None = None,
           languages: frozenset[str] | None = frozenset({"en"}), readers: Readers | None = None) -> Iterator[_Job]:
     """Read each file once, answer it from the cache or cut it into chunk tasks, in the
@@ -70,11 +70,11 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
             if isinstance(item, SourceError):
                 yield ("error", item)
                 continue
-            raw = read_raw(item, max_bytes)
+            raw = item if isinstance(item, RawFile) else read_raw(item, max_bytes)
             if isinstance(raw, SourceError):
                 yield ("error", raw)
                 continue
-            pub = dates.get(str(Path(item).resolve())) if dates else None
+            pub = dates.get(str(Path(item).resolve())) if dates and isinstance(item, Path) else None
             langs = "all" if languages is None else ",".join(sorted(languages))
             # the extractor's version: a newer trafilatura or pdfminer may read the same bytes otherwise
             key = cache.key(raw.source, raw.sha256 + (f"|{pub.key()}" if pub is not None else "") + f"|{langs}"
@@ -118,8 +118,11 @@ def _jobs(items: Iterable[Path | SourceError], extractor_rules: Any, cache: Any,
 
 def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
                   progress: Progress | None = None,
-                  sink: Callable[[list[dict[str, Any]]], None] | None = None) -> ExtractResult:
-    """Extract claims from every file under ``paths``; bad files become errors, not exceptions.
+                  sink: Callable[[list[dict[str, Any]]], None] | None = None,
+                  texts: Sequence[tuple[str, str]] = ()) -> ExtractResult:
+    """Extract claims from every file under ``paths``, then from ``texts`` (``(name,
+    text)`` pairs, read as a UTF-8 file of that name would be); bad files become errors,
+    not exceptions.
 
     Files are streamed in batches; output order is the files' order and does not
     depend on ``opts.workers``.  With a ``sink``, each file's records go to it as soon as
@@ -143,10 +146,11 @@ def extract_paths(paths: Sequence[str | Path], opts: ExtractOptions,
 
         check_target(opts.dask, opts.workers)
     left_out: Counter[str] = Counter()
-    items = list(discover(paths, opts.include, left_out))
-    total = len(items)
-    if not items:
+    items: list[Path | SourceError | RawFile] = list(discover(paths, opts.include, left_out))
+    if paths and not items:
         result.warnings.append(no_match_message(opts.include, left_out))
+    items.extend(text_file(name, text) for name, text in texts)
+    total = len(items)
     mapper: Any = None
     readers: Readers | None = None
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nkextract.extraction.quantities import Lexicon
+from nkextract.extraction.lexicon import Lexicon
 from nkextract.rules import Rules, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

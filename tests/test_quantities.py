@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nkextract.extraction.quantities import KINDS, QUALIFIERS, Quantity, parse_quantity
+from nkextract.extraction.lexicon import KINDS, QUALIFIERS, Quantity
+from nkextract.extraction.quantities import parse_quantity
 
 from .tables import num, same, tsv_params
 

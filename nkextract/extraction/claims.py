@@ -19,7 +19,7 @@ from nkextract.extraction.figures import Figure, FigureFinder, YearMention
 from nkextract.extraction.frames import (FrameRules, SentenceView, ents_of, find_evidence, find_holder, find_increment, find_measure,
                      find_modality, find_running, find_scope, measure_near, measure_words, path_up, singular)
 from nkextract.extraction.periods import Period, PeriodFinder, PeriodMention
-from nkextract.extraction.quantities import Lexicon
+from nkextract.extraction.lexicon import Lexicon
 from nkextract.rules import Rules
 
 # Character ranges that are never figures: URLs, e-mail addresses, phone numbers.

@@ -24,9 +24,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from nkextract.extraction.quantities import (
-    ORDINAL_RE, SCI_RE, SIGNED_RE, Lexicon, PhraseIndex, Quantity, _DASHES, _DIGITS_RE, parse_quantity, tokenize,
+from nkextract.extraction.lexicon import (
+    DASHES,
+    DIGITS_RE,
+    ORDINAL_RE,
+    SCI_RE,
+    SIGNED_RE,
+    Lexicon,
+    PhraseIndex,
+    Quantity,
+    tokenize,
 )
+from nkextract.extraction.quantities import parse_quantity
 from nkextract.rules import Rules
 
 _ARTICLES = ("a", "an")
@@ -143,12 +152,12 @@ class FigureVocab:
 
 
 def _is_digit(text: str) -> bool:
-    return bool(_DIGITS_RE.match(text))
+    return bool(DIGITS_RE.match(text))
 
 
 def _is_number(text: str) -> bool:
     """Digits, signed or not: "12", "1,200", "-5", "+44"."""
-    return bool(_DIGITS_RE.match(text) or SIGNED_RE.match(text))
+    return bool(DIGITS_RE.match(text) or SIGNED_RE.match(text))
 
 
 def _is_slash(text: str) -> bool:
@@ -180,7 +189,7 @@ class _Atoms:
             return i + 1  # "twice", "doubled", "ninefold"
         if w in _ARTICLES and i + 1 < n and words[i + 1] in lex.fraction_words \
                 and not (i + 2 < n and (words[i + 2] in lex.scales or words[i + 2] in lex.words
-                                        or words[i + 2] in _DASHES and i + 3 < n and words[i + 3] in lex.scales)) \
+                                        or words[i + 2] in DASHES and i + 3 < n and words[i + 3] in lex.scales)) \
                 and not (words[i + 1] in lex.ordinal_words and self.v.rank_context.at(words, i + 2)):
             return i + 2  # "a third", "a quarter"; not "a half million", "a fifth straight year"
         j = i
@@ -218,7 +227,7 @@ class _Atoms:
                 j += 1
         if j < n and (_is_slash(words[j]) and gaps[j] == " " or words[j] in lex.fraction_chars):
             return j + 1  # "3 1/4", "3½"
-        while j < n and (words[j] in lex.scales or (words[j] in _DASHES and j + 1 < n
+        while j < n and (words[j] in lex.scales or (words[j] in DASHES and j + 1 < n
                                                      and words[j + 1] in lex.scales)):
             j += 1
         if j < n and words[j] in lex.words and lex.words[words[j]] >= 2:
@@ -239,14 +248,14 @@ class _Atoms:
             nxt = words[k]
             if lex.is_year(nxt):
                 break  # "5 million 2019"
-            if (nxt in _DASHES or nxt == "and" and lex.scales.get(words[k - 1], 1e3) < 1e3) and k + 1 < n \
+            if (nxt in DASHES or nxt == "and" and lex.scales.get(words[k - 1], 1e3) < 1e3) and k + 1 < n \
                     and (_is_digit(words[k + 1]) or words[k + 1] in lex.cardinals):
                 k += 1  # "2 hundred and 15"; "between 1 million and 3 million" is a range
             elif _is_digit(nxt) or nxt in lex.cardinals:
                 k += 1
             else:
                 break
-        while k > j and (words[k - 1] in ("and", *_DASHES)):
+        while k > j and (words[k - 1] in ("and", *DASHES)):
             k -= 1
         return k
 
@@ -271,14 +280,14 @@ class _Atoms:
                 j += 1
             elif nxt in lex.words and lex.words[nxt] >= 2 and (prev in lex.cardinals or prev in _ARTICLES):
                 j += 1  # "two dozen"
-            elif nxt in lex.fraction_words and (prev in lex.cardinals or prev in _DASHES and j >= 2
+            elif nxt in lex.fraction_words and (prev in lex.cardinals or prev in DASHES and j >= 2
                                                 and words[j - 2] in lex.cardinals):
                 j += 1  # "two-thirds", "three eighths"
-            elif nxt in lex.ordinal_words and prev in _DASHES and j >= 2 and words[j - 2] in lex.cardinals:
+            elif nxt in lex.ordinal_words and prev in DASHES and j >= 2 and words[j - 2] in lex.cardinals:
                 j += 1  # "twenty-first"
             elif nxt in ("a", "an") and prev == "half" and j + 1 < n and words[j + 1] in lex.scales:
                 j += 1
-            elif nxt in _DASHES and j + 1 < n and (words[j + 1] in lex.cardinals or words[j + 1] in lex.fraction_words
+            elif nxt in DASHES and j + 1 < n and (words[j + 1] in lex.cardinals or words[j + 1] in lex.fraction_words
                                                    or words[j + 1] in lex.ordinal_words):
                 j += 1  # "twenty-five", "sixty-five"
             elif nxt == "and" and j + 1 < n and prev in lex.scales and words[j + 1] in lex.cardinals:
@@ -297,7 +306,7 @@ class _Atoms:
                 j += 1  # "hundreds of thousands", "a couple of hundred"
             else:
                 break
-        while j > i and (words[j - 1] in ("and", "of", "a", "an") or words[j - 1] in _DASHES):
+        while j > i and (words[j - 1] in ("and", "of", "a", "an") or words[j - 1] in DASHES):
             j -= 1
         return j
 
@@ -319,7 +328,7 @@ def _not_a_claim(v: FigureVocab, words: Sequence[str], line_start: Sequence[bool
         counted = nxt in v.people or nxt.rstrip("s") in v.people or nxt in ("women", "men", "children")
         if not others and len(nums) == 1 and not counted:  # "1900 people" is a count
             return "year"
-        if len(nums) == 2 and all(w in v.openers or w in ("to", "and", "or") or w in _DASHES for w in others):
+        if len(nums) == 2 and all(w in v.openers or w in ("to", "and", "or") or w in DASHES for w in others):
             return "year-range"
     if line_start[start] and nxt in (".", ")") and len(figure) == 1 and nums:
         return "list-number"
@@ -359,7 +368,7 @@ def _name_or_score(v: FigureVocab, words: Sequence[str], span: _Span) -> str:
     prev = words[start - 1] if start > 0 else ""
     nxt = words[end] if end < len(words) else ""
     bare = len(figure) == 1 and figure[0].isdigit()
-    if (prev in v.models_before or (prev in _DASHES and start >= 2 and words[start - 2] in v.models_before)) \
+    if (prev in v.models_before or (prev in DASHES and start >= 2 and words[start - 2] in v.models_before)) \
             and (bare or ORDINAL_RE.match(figure[0])):
         return "model"  # "Boeing 777", "Windows 95", "PlayStation 2"
     if nxt in v.models_after and any(_is_digit(w) for w in figure):
@@ -369,7 +378,7 @@ def _name_or_score(v: FigureVocab, words: Sequence[str], span: _Span) -> str:
         return "model"  # "a 747", "an 800"
     if v.seed_words.at(words, end) or v.seed_words.before(words, start):
         return "seed"  # "the 4th seed", "seeded 3"
-    if span.joiner and span.joiner[0] in _DASHES and span.rule == "range" and _score(v, words, span):
+    if span.joiner and span.joiner[0] in DASHES and span.rule == "range" and _score(v, words, span):
         return "score"
     for a in range(max(0, start - 3), start + 1):
         for b in range(start + 1, min(len(words), start + 4) + 1):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nkextract.errors import UsageError
-from nkextract.extraction.quantities import Lexicon
+from nkextract.extraction.lexicon import Lexicon
 from nkextract.rules import Rules
 
 if TYPE_CHECKING:

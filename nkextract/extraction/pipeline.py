@@ -19,7 +19,7 @@ from nkextract.extraction.frames import document_context, finish_document
 from nkextract.read.files import Document, page_at
 from nkextract.extraction.nlp import Pipeline
 from nkextract.extraction.periods import Period, parse_date, year_period
-from nkextract.extraction.quantities import regex_alternation
+from nkextract.extraction.lexicon import regex_alternation
 from nkextract.rules import Rules
 
 # A segment longer than this is cut at whitespace: spaCy's max_length is never raised,

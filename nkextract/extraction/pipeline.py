@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Sequence
 
-from nkextract.extraction.claims import Claim, ClaimBuilder, claim_id
+from nkextract.extraction.builder import ClaimBuilder
+from nkextract.extraction.claims import Claim, claim_id
 from nkextract.extraction.frames import document_context, finish_document
 from nkextract.read.files import Document, page_at
 from nkextract.extraction.nlp import Pipeline

@@ -27,8 +27,8 @@ def lex(rules: Rules) -> Lexicon:
 @pytest.fixture(scope="session")
 def blank_extractor(rules: Rules):
     """Rules-only pipeline (spacy.blank("en")): fast, no trained model needed."""
-    from nkextract.extraction.pipeline import Extractor
     from nkextract.extraction.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
 
     return Extractor(load_pipeline("blank", rules))
 
@@ -36,8 +36,8 @@ def blank_extractor(rules: Rules):
 @pytest.fixture(scope="session")
 def model_extractor(rules: Rules):
     """The trained English pipeline the package installs."""
-    from nkextract.extraction.pipeline import Extractor
     from nkextract.extraction.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
 
     return Extractor(load_pipeline("auto", rules))
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nkextract.present import claimsdb
 from nkextract.cli import app
+from nkextract.present import claimsdb
 
 from .conftest import CORPUS
 

@@ -20,9 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract import __version__
-from nkextract.run import dask_worker, pool, work
 from nkextract.cli import app
 from nkextract.errors import UsageError
+from nkextract.run import dask_worker, pool, work
 from nkextract.run.runner import ExtractOptions, extract_paths
 
 from .conftest import CORPUS

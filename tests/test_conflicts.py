@@ -13,7 +13,6 @@ from itertools import combinations
 import pytest
 
 from nkextract.compare import conflicts as C
-from nkextract.extraction.claims import Claim
 from nkextract.compare.conflicts import (
     VERDICTS,
     Comparer,
@@ -26,6 +25,7 @@ from nkextract.compare.conflicts import (
     unit_family,
 )
 from nkextract.compare.dedupe import dedupe
+from nkextract.extraction.claims import Claim
 
 from .factory import make_claim
 

@@ -17,8 +17,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nkextract.read.files import Document
 from nkextract.extraction.quantities import parse_quantity
+from nkextract.read.files import Document
 
 DASHES = ["-", "–", "—", "−", " - ", " – ", " — "]
 SCALES = [(" thousand", 1e3), (" million", 1e6), (" billion", 1e9), (" trillion", 1e12), ("m", 1e6), ("bn", 1e9),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from nkextract.extraction.claims import Claim
 from nkextract.compare.dedupe import dedupe, merge
+from nkextract.extraction.claims import Claim
 
 from .factory import make_claim
 

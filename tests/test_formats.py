@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nkextract.cli import app
-from nkextract.read.formats import MAX_PDF_PAGES, read_docx, read_html, read_pdf
 from nkextract.read.files import Document, read_document
+from nkextract.read.formats import MAX_PDF_PAGES, read_docx, read_html, read_pdf
 from nkextract.run.runner import ExtractOptions, extract_paths
 
 fpdf = pytest.importorskip("fpdf", reason="fpdf2 is a test dependency")

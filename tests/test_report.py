@@ -21,8 +21,15 @@ from typer.testing import CliRunner
 from nkextract import __version__
 from nkextract.cli import app
 from nkextract.compare.conflicts import group_claims
-from nkextract.present.report import (MAX_TABLE_ROWS, ReportInfo, diff_groups, group_anchor, highlight, line_numbers,
-                              render_report)
+from nkextract.present.report import (
+    MAX_TABLE_ROWS,
+    ReportInfo,
+    diff_groups,
+    group_anchor,
+    highlight,
+    line_numbers,
+    render_report,
+)
 
 from .factory import make_claim
 from .htmlpage import Element, parse

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from nkextract.extraction import pipeline as extract_mod
-from nkextract.run import pool, work
 from nkextract.read.files import Document
+from nkextract.run import pool, work
 from nkextract.run.runner import ExtractOptions, extract_paths
 
 from .conftest import CORPUS

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from nkextract.extraction.claims import Claim
-from nkextract.extraction.frames import FrameRules, hard_scope, singular
+from nkextract.extraction.frames import FrameRules, singular
+from nkextract.extraction.scope import hard_scope
 from nkextract.extraction.periods import Period, parse_key
 from .intervals import NOT_COMPARED, bounds, files, unit_family
 

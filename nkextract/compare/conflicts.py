@@ -37,7 +37,8 @@ from typing import Any, Iterable, Sequence
 
 from nkextract.extraction.claims import Claim
 from nkextract.compare.dedupe import content_words
-from nkextract.extraction.frames import FrameRules, hard_scope
+from nkextract.extraction.frames import FrameRules
+from nkextract.extraction.scope import hard_scope
 from nkextract.extraction.periods import Period, parse_key
 from nkextract.rules import Rules
 

@@ -16,23 +16,13 @@ from typing import Any
 from nkextract.extraction.attribution import AttributionReader
 from nkextract.extraction.claims import Claim, claim_id
 from nkextract.extraction.figures import Figure, FigureFinder, YearMention
-from nkextract.extraction.frames import (
-    FrameRules,
-    SentenceView,
-    ents_of,
-    find_evidence,
-    find_holder,
-    find_increment,
-    find_measure,
-    find_modality,
-    find_running,
-    find_scope,
-    measure_near,
-    measure_words,
-    singular,
-)
+from nkextract.extraction.frames import FrameRules, SentenceView, ents_of, singular
+from nkextract.extraction.holder import find_evidence, find_holder
 from nkextract.extraction.lexicon import Lexicon
+from nkextract.extraction.measure import find_measure, measure_near, measure_words
+from nkextract.extraction.modality import find_modality
 from nkextract.extraction.periods import Period, PeriodFinder, PeriodMention
+from nkextract.extraction.scope import find_increment, find_running, find_scope
 from nkextract.extraction.sentence import (
     CONTEXT_CHARS,
     IRREGULAR,

@@ -54,7 +54,7 @@ class Claim:
     equivalents: list[dict[str, Any]] = field(default_factory=list)
     relative_to: str | None = None  # what a ratio compares with ("than in 2010")
     # what the sentence says about the figure's identity, beyond the frame's one reading
-    # (frames.find_evidence): {"ents": [[key, role, gap], ...], "words": [lemma, ...]}
+    # (holder.find_evidence): {"ents": [[key, role, gap], ...], "words": [lemma, ...]}
     evidence: dict[str, list[Any]] = field(default_factory=dict)
     lang: str = "en"  # the document's language (language.py): "en" unless --languages read another
     page: int | None = None  # the PDF page (1-based) the figure is on; None for other files

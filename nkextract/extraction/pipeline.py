@@ -16,11 +16,11 @@ from typing import Any, Iterator, Sequence
 
 from nkextract.extraction.builder import ClaimBuilder
 from nkextract.extraction.claims import Claim, claim_id
-from nkextract.extraction.frames import document_context, finish_document
-from nkextract.read.files import Document, page_at
+from nkextract.extraction.document import document_context, finish_document
+from nkextract.extraction.lexicon import regex_alternation
 from nkextract.extraction.nlp import Pipeline
 from nkextract.extraction.periods import Period, parse_date, year_period
-from nkextract.extraction.lexicon import regex_alternation
+from nkextract.read.files import Document, page_at
 from nkextract.rules import Rules
 
 # A segment longer than this is cut at whitespace: spaCy's max_length is never raised,

@@ -33,7 +33,7 @@ class SentInfo:
     periods: list[PeriodMention]  # char offsets in the Doc
     figures: list[tuple[int, int]]  # char spans of the sentence's figures, in order
     according: list[int]  # token indices of "according to"
-    measure_words: list[tuple[int, str, str]] | None = None  # frames.measure_words, when first needed
+    measure_words: list[tuple[int, str, str]] | None = None  # measure.measure_words, when first needed
 
 
 # A figure with no measure of its own looks for one this far around it (characters).

@@ -36,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devgold import DEFAULT_CORPUS, DEFAULT_SCORER, DevGold, gold_pair_claims  # noqa: E402
 from fit_linkage import THRESHOLDS, FoldScorer, dev_claims, scored  # noqa: E402
 
-from nkextract.compare.conflicts import Comparer, Stories, default_report, group_claims, relate_all  # noqa: E402
+from nkextract.compare.conflicts import default_report, group_claims, relate_all
+from nkextract.compare.relate import Comparer
+from nkextract.compare.stories import Stories  # noqa: E402
 from nkextract.rules import load_rules  # noqa: E402
 
 

@@ -8,7 +8,7 @@
     ...     print(group.verdict, group.to_dict()["why"])
 
 Records are :class:`~nkextract.extraction.claims.Claim` and
-:class:`~nkextract.compare.conflicts.Group`; ``to_dict()`` gives the JSON the CLI writes.
+:class:`~nkextract.compare.records.Group`; ``to_dict()`` gives the JSON the CLI writes.
 A ``str`` is an article's text, a :class:`~pathlib.Path` a file or folder (a string is
 never guessed to be a path).  An input that cannot be read is skipped with a Python
 warning naming it and why (``warnings.catch_warnings`` turns that into what you need);
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 if TYPE_CHECKING:
-    from nkextract.compare.conflicts import Group
+    from nkextract.compare.records import Group
     from nkextract.extraction.claims import Claim
 
 Inputs = Union[str, Path, Iterable[Union[str, Path]]]
@@ -62,7 +62,8 @@ def conflicts(inputs: Inputs | Sequence[Claim], *, tolerance: float = 0.1, min_s
     By default only what ``nkextract conflicts`` lists (conflicts and inconsistencies at
     least ``min_confidence`` sure); ``show_all`` gives every group, trends and agreements
     included."""
-    from nkextract.compare.conflicts import DEFAULT_MIN_CONFIDENCE, default_report, group_claims
+    from nkextract.compare.conflicts import default_report, group_claims
+    from nkextract.compare.weights import DEFAULT_MIN_CONFIDENCE
     from nkextract.compare.dedupe import dedupe
     from nkextract.extraction.claims import Claim
     from nkextract.rules import load_rules

@@ -349,7 +349,7 @@ TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
 AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
 MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1,
                                             help="Hide groups backed by fewer independent sources.")]
-# conflicts.DEFAULT_MIN_CONFIDENCE, written here so that --help needs no import of the
+# compare.weights.DEFAULT_MIN_CONFIDENCE, written here so that --help needs no import of the
 # conflict module (tests/test_cli.py checks the two agree)
 DEFAULT_MIN_CONFIDENCE = 0.75
 MinConfidenceOpt = Annotated[float, typer.Option(

@@ -12,18 +12,11 @@ from itertools import combinations
 
 import pytest
 
-from nkextract.compare import conflicts as C
-from nkextract.compare.conflicts import (
-    VERDICTS,
-    Comparer,
-    Stories,
-    backing,
-    default_report,
-    group_claims,
-    relate_all,
-    source_identity,
-    unit_family,
-)
+from nkextract.compare.weights import DEFAULT_MIN_CONFIDENCE
+from nkextract.compare.conflicts import default_report, group_claims, relate_all
+from nkextract.compare.records import VERDICTS, backing, source_identity, unit_family
+from nkextract.compare.relate import Comparer
+from nkextract.compare.stories import Stories
 from nkextract.compare.dedupe import dedupe
 from nkextract.extraction.claims import Claim
 
@@ -177,7 +170,7 @@ def test_the_headline_is_the_surest_disagreement_not_a_doubted_gap(rules):
     cs = [_toll(4_000, "a.txt", attribution="UN"), _toll(150_000, "b.txt", attribution="Greenpeace"),
           _toll(1_000, "c.txt", attribution="a local paper")]
     gs = [g for g in group_claims(cs, 0.1, rules) if g.verdict == "conflict"]
-    assert gs and "“4,000” vs “150,000”, ×37.5" in gs[0].why and gs[0].confidence >= C.DEFAULT_MIN_CONFIDENCE
+    assert gs and "“4,000” vs “150,000”, ×37.5" in gs[0].why and gs[0].confidence >= DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_named_persons_age_given_differently_is_a_conflict_whatever_the_tolerance(rules):
@@ -265,7 +258,7 @@ def test_the_default_report_lists_only_sure_disagreements():
     groups = group_claims([a, b, *weak])
     shown = default_report(groups)
     assert [g.verdict for g in shown] == ["conflict"] and {c.low for c in shown[0].claims} == {80_000, 200_000}
-    assert all(g.confidence >= C.DEFAULT_MIN_CONFIDENCE for g in shown)
+    assert all(g.confidence >= DEFAULT_MIN_CONFIDENCE for g in shown)
 
 
 # --- no chaining ---------------------------------------------------------------------------------

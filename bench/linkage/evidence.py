@@ -224,9 +224,9 @@ class Folder:
 
     def _doc_vectors(self, claims: Sequence[Claim]) -> None:
         """Articles as TF-IDF vectors of their figures' sentences: the rule engine's
-        :class:`~nkextract.compare.conflicts.Stories` (two outlets' reports of one event share
+        :class:`~nkextract.compare.stories.Stories` (two outlets' reports of one event share
         their rare words: the place, the names, "hurricane", "toll")."""
-        from nkextract.compare.conflicts import Stories
+        from nkextract.compare.stories import Stories
 
         self.stories = Stories(claims)
         # the years each article states for its figures: what its story is about

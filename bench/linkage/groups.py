@@ -19,7 +19,8 @@ from itertools import combinations
 from typing import Callable, Sequence
 
 from nkextract.extraction.claims import Claim
-from nkextract.compare.conflicts import _drop_contained, _vague, cliques
+from nkextract.compare.conflicts import _drop_contained, cliques
+from nkextract.compare.fields import is_vague as _vague
 
 from .intervals import about, gap_ratio, overlaps, shown
 from .linkage import Linkage

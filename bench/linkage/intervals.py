@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from nkextract.extraction.claims import Claim
-from nkextract.compare.conflicts import (_NOT_COMPARED as NOT_COMPARED, _about as about, _bounds as bounds,  # noqa: F401
-                                 _files as files, _mentions as mentions, _shown as shown, backing, gap_ratio,
-                                 overlaps, source_identity, unit_family)
+from nkextract.compare.fields import files_of as files, shown  # noqa: F401
+from nkextract.compare.records import (  # noqa: F401
+    NOT_COMPARED, about_of as about, backing, bounds_of as bounds, gap_ratio, mentions_of as mentions, overlaps,
+    source_identity, unit_family,
+)
 
 
 def meet(alo: float, ahi: float, blo: float, bhi: float, tol: float) -> bool:

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from nkextract.compare import conflicts
-from nkextract.compare.conflicts import _common, _group_subject as _subject
+from nkextract.compare import records
+from nkextract.compare.fields import common as _common, group_subject as _subject
 from nkextract.extraction.claims import Claim
 from nkextract.extraction.periods import parse_key
 from .evidence import Evidence
@@ -29,7 +29,7 @@ WHY_MIN_WEIGHT = 0.5
 
 
 @dataclass
-class Group(conflicts.Group):
+class Group(records.Group):
     """The rule engine's group, with the waterfall that decided it."""
 
     weights: list[dict[str, Any]] = field(default_factory=list)

@@ -15,7 +15,7 @@ from typing import Any
 
 from nkextract.extraction.attribution import AttributionReader
 from nkextract.extraction.claims import Claim, claim_id
-from nkextract.extraction.figures import Figure, FigureFinder, YearMention
+from nkextract.extraction.figures import FigureFinder
 from nkextract.extraction.frames import FrameRules, SentenceView, ents_of, singular
 from nkextract.extraction.holder import find_evidence, find_holder
 from nkextract.extraction.lexicon import Lexicon
@@ -36,6 +36,7 @@ from nkextract.extraction.sentence import (
 )
 from nkextract.extraction.subjects import SubjectReader, is_anaphoric, of_object, phrase_text
 from nkextract.extraction.timing import TimeReader
+from nkextract.extraction.vocab import Figure, YearMention
 from nkextract.rules import Rules
 
 # Character ranges that are never figures: URLs, e-mail addresses, phone numbers.

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from nkextract.extraction.claims import MAX_SENTENCE
-from nkextract.extraction.figures import YearMention
 from nkextract.extraction.frames import SentenceView, singular
 from nkextract.extraction.periods import PeriodMention
+from nkextract.extraction.vocab import YearMention
 
 DETERMINERS = {"the", "a", "an", "some", "these", "those", "this", "that", "its", "their", "his", "her", "our"}
 

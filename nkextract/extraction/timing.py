@@ -8,11 +8,12 @@ from dataclasses import replace
 from typing import Any
 
 from nkextract.extraction.claims import Claim, claim_id
-from nkextract.extraction.figures import FigureFinder, YearMention
+from nkextract.extraction.figures import FigureFinder
 from nkextract.extraction.frames import FrameRules, singular
 from nkextract.extraction.periods import Period, PeriodMention
 from nkextract.extraction.sentence import SentInfo, context_of, figure_between, lemma_in, lemma_of, pos_of
 from nkextract.extraction.subjects import np_tokens, phrase_text
+from nkextract.extraction.vocab import YearMention
 
 
 class TimeReader:

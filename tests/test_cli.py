@@ -444,10 +444,10 @@ def test_console_script_help():
 
 
 def test_the_default_min_confidence_is_the_conflict_modules():
-    from nkextract import cli
+    from nkextract.cli import options
     from nkextract.compare import weights
 
-    assert cli.DEFAULT_MIN_CONFIDENCE == weights.DEFAULT_MIN_CONFIDENCE
+    assert options.DEFAULT_MIN_CONFIDENCE == weights.DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_folder_that_matches_no_file_says_so_and_lists_the_patterns(tmp_path):

@@ -1,4 +1,4 @@
-"""The command line: a thin Typer layer that parses options, calls the library, prints.
+"""The commands: extract, conflicts, report, diff, show and text.
 
 Exit codes: 0 success; 1 disagreements found (``diff``, ``conflicts --fail-on-conflict``);
 2 usage or configuration error; 3 completed but some inputs were skipped.
@@ -7,25 +7,50 @@ Exit codes: 0 success; 1 disagreements found (``diff``, ``conflicts --fail-on-co
 from __future__ import annotations
 
 import os
-import sys
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional, Sequence
 
 import typer
 
-from nkextract.version import __version__
+from nkextract.cli.options import (
+    DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_REPORT,
+    AllOpt,
+    ErrorsOpt,
+    Fmt,
+    FormatOpt,
+    FromClaimsOpt,
+    MinConfidenceOpt,
+    MinSourcesOpt,
+    OptPathsArg,
+    OutOpt,
+    PathsArg,
+    ReportOutOpt,
+    RunOpts,
+    TextFmt,
+    TolOpt,
+    run_options,
+)
+from nkextract.cli.output import (
+    EXIT_CODES_HELP,
+    EXIT_DISAGREE,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    emit_text,
+    open_database,
+    output_to,
+    pick_format,
+    print_renderables,
+    progress_bar,
+    run_command,
+    say_error,
+)
 from nkextract.errors import NkError
+from nkextract.version import __version__
 
 if TYPE_CHECKING:
     from nkextract.present.report import ReportInfo
 
-EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
-EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
-EXIT_CODES_HELP = ("Exit codes: 0 success; 1 disagreements found (diff, conflicts --fail-on-conflict); "
-                   "2 usage or configuration error; 3 completed but some inputs were skipped.")
 
 app = typer.Typer(
     name="nkextract",
@@ -35,53 +60,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Fmt(str, Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    md = "md"
-    html = "html"
-    sqlite = "sqlite"
-
-
-# --- shared options (defined once) -----------------------------------------------------
-PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).",
-                                                show_default=False)]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option(
-    "--rules", help="Extra rules folder, loaded on top of the defaults (repeatable).")]
-ModelOpt = Annotated[str, typer.Option(
-    "--model", help="spaCy pipeline: auto (en_core_web_sm if installed), a package name or path, "
-                    "or 'blank' for rules only.")]
-FormatOpt = Annotated[Optional[Fmt], typer.Option(
-    "--format", "-f", help="Output format (default: table on a terminal, else json; or from --out's suffix).",
-    show_default=False)]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to FILE (atomically) instead of stdout.")]
-IncludeOpt = Annotated[Optional[list[str]], typer.Option(
-    "--include", help="Glob for files inside folders (repeatable; default: *.txt and *.md).")]
-ErrorsOpt = Annotated[Optional[Path], typer.Option(
-    "--errors", help="Write skipped inputs and their reasons as JSON to FILE.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
-WorkersOpt = Annotated[Optional[int], typer.Option(
-    "--workers", "-j", min=1, help="Worker processes (default: all cores).", show_default=False)]
-CacheDirOpt = Annotated[Optional[Path], typer.Option(
-    "--cache-dir", help="Cache folder (default: the user cache dir).", show_default=False)]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
-DatesOpt = Annotated[Optional[Path], typer.Option(
-    "--dates", metavar="FILE",
-    help="CSV of path,date rows: each document's date (else a date line in the file; never its mtime).",
-    show_default=False)]
-LanguagesOpt = Annotated[str, typer.Option(
-    "--languages", metavar="CODES|all",
-    help="Read documents in these languages (en,fr,de,...; 'all': every one), their numbers by each "
-         "language's conventions (decimal comma, thousands dot, scale words). Others are skipped with a "
-         "reason; a long paragraph in another language is left unread. Parsing and frames are English only.")]
-DaskOpt = Annotated[Optional[str], typer.Option(
-    "--dask", metavar="ADDRESS|local[:N]",
-    help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker "
-         "processes here (N: --workers). Needs the cluster extra.", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -99,153 +77,6 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _err(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def _pick_format(fmt: Fmt | None, out: Path | None, allowed: Sequence[Fmt]) -> Fmt:
-    if fmt is None and out is not None:
-        by_suffix = {".json": Fmt.json, ".jsonl": Fmt.jsonl, ".csv": Fmt.csv, ".md": Fmt.md,
-                     ".html": Fmt.html, ".db": Fmt.sqlite, ".sqlite": Fmt.sqlite, ".sqlite3": Fmt.sqlite}
-        fmt = by_suffix.get(out.suffix.lower(), Fmt.json)
-    if fmt is None:
-        fmt = Fmt.table if sys.stdout.isatty() else Fmt.json
-    if fmt not in allowed:
-        raise NkError(f"--format {fmt.value} is not available here (choose: {', '.join(f.value for f in allowed)})")
-    if fmt is Fmt.sqlite and out is None:
-        raise NkError("--format sqlite writes a database file: give --out FILE")
-    return fmt
-
-
-def _emit(text: str, out: Path | None) -> None:
-    with _output(out) as f:
-        f.write(text)
-
-
-@contextmanager
-def _output(out: Path | None) -> Iterator[TextIO]:
-    """stdout, or ``out`` written atomically; a failed write is one line and exit 2."""
-    from nkextract.present.export import open_output
-
-    try:
-        with open_output(out) as f:
-            yield f
-    except BrokenPipeError:
-        raise  # the reader has gone (| head): _run ends quietly
-    except OSError as e:
-        raise NkError(f"cannot write {out or 'standard output'}: {e.strerror or e}") from None
-
-
-@contextmanager
-def _database(out: Path | None) -> Iterator[Any]:
-    """A claims database written atomically to ``out``; a failed write is one line and exit 2."""
-    import sqlite3
-
-    from nkextract.present.claimsdb import create
-
-    assert out is not None, "_pick_format asks for --out with --format sqlite"
-    try:
-        with create(out) as db:
-            yield db
-    except (OSError, sqlite3.Error) as e:
-        raise NkError(f"cannot write {out}: {getattr(e, 'strerror', None) or e}") from None
-
-
-def _progress(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """A rich progress bar on stderr when it is a terminal; never on stdout."""
-    if quiet or not sys.stderr.isatty():
-        return None, lambda: None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=_stderr_console(), transient=True)
-    task = bar.add_task("files", total=None)
-    bar.start()
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return update, bar.stop
-
-
-def _run(fn: Callable[[], int]) -> None:
-    """Run a command body; library errors become one line on stderr and exit code 2."""
-    try:
-        code = fn()
-    except NkError as e:
-        _err(str(e))
-        raise typer.Exit(e.exit_code) from None
-    except KeyboardInterrupt:
-        _err("interrupted")
-        raise typer.Exit(130) from None
-    except BrokenPipeError:
-        # the reader of stdout has gone (nkextract extract ... | head): end quietly, as a
-        # Unix tool killed by SIGPIPE does; stdout goes to devnull so that the interpreter's
-        # last flush cannot complain either
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_PIPE) from None
-    raise typer.Exit(code)
-
-
-@dataclass(frozen=True)
-class RunOpts:
-    """The options every extracting command shares, gathered once."""
-
-    rules: list[Path] | None
-    model: str
-    include: list[str] | None
-    workers: int | None
-    dask: str | None
-    dates: Path | None
-    languages: str
-    cache_dir: Path | None
-    no_cache: bool
-    quiet: bool
-
-
-# The options every extracting command takes, in the order --help lists them.
-_RUN_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("rules", RulesOpt, None), ("model", ModelOpt, "auto"), ("include", IncludeOpt, None),
-    ("workers", WorkersOpt, None), ("dask", DaskOpt, None), ("dates", DatesOpt, None),
-    ("languages", LanguagesOpt, "en"), ("cache_dir", CacheDirOpt, None),
-    ("no_cache", NoCacheOpt, False), ("quiet", QuietOpt, False),
-]
-
-
-def run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Give a command the shared extraction options, gathered into one ``ro: RunOpts``.
-
-    Typer reads a command's signature; this one is the command's own parameters (less
-    ``ro``) followed by the shared ones, so they are declared once, not in every command.
-    """
-    import functools
-    import inspect
-    import typing
-
-    hints = typing.get_type_hints(command, include_extras=True)
-    own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(command).parameters.values()
-           if p.name != "ro"]
-    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
-              for name, ann, default in _RUN_OPTIONS]
-
-    @functools.wraps(command)
-    def wrapper(**kwargs: Any) -> None:
-        ro = RunOpts(**{name: kwargs.pop(name) for name, _, _ in _RUN_OPTIONS})
-        command(**kwargs, ro=ro)
-
-    params = own + shared
-    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in params}
-    return wrapper
-
-
 def _check_paths(paths: Sequence[Path]) -> None:
     """A path typed on the command line that does not exist is a usage error (exit 2);
     a bad file found inside a folder is not (it is skipped, exit 3)."""
@@ -255,9 +86,9 @@ def _check_paths(paths: Sequence[Path]) -> None:
 
 
 def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], None] | None = None) -> Any:
-    from nkextract.run.cache import default_cache_dir
     from nkextract.read.files import DEFAULT_INCLUDE
     from nkextract.read.language import parse_languages
+    from nkextract.run.cache import default_cache_dir
     from nkextract.run.runner import extract_paths
     from nkextract.run.work import ExtractOptions, default_workers
 
@@ -272,7 +103,7 @@ def _extract(paths: Sequence[Path], ro: RunOpts, sink: Callable[[list[Any]], Non
                           cache_dir=None if ro.no_cache else (ro.cache_dir or default_cache_dir()))
     quiet = ro.quiet
     _check_paths(paths)
-    update, stop = _progress(quiet)
+    update, stop = progress_bar(quiet)
     try:
         return extract_paths(paths, opts, progress=update, sink=sink)
     finally:
@@ -283,7 +114,7 @@ def _report_skipped(result: Any, errors_out: Path | None, quiet: bool) -> int:
     from nkextract.present.export import to_json
 
     if errors_out is not None:
-        _emit(to_json([e.to_dict() for e in result.errors]), errors_out)
+        emit_text(to_json([e.to_dict() for e in result.errors]), errors_out)
     if not quiet:
         for w in result.warnings:
             typer.echo(f"warning: {w}", err=True)
@@ -318,16 +149,16 @@ def extract(
         from nkextract.extraction.claims import CLAIM_FIELDS
         from nkextract.present.export import RecordWriter, to_markdown
 
-        f = _pick_format(fmt, out, [f for f in Fmt if f is not Fmt.html])
+        f = pick_format(fmt, out, [f for f in Fmt if f is not Fmt.html])
         columns = [c for c in CLAIM_FIELDS if c != "mentions"]
         if f in (Fmt.json, Fmt.jsonl, Fmt.csv):
             # streamed: each file's claims are written as soon as they are ready
-            with _output(out) as stream:
+            with output_to(out) as stream:
                 writer = RecordWriter(stream, f.value, columns)
                 result = _extract(paths, ro, sink=writer.write)
                 writer.close()
         elif f is Fmt.sqlite:
-            with _database(out) as db:
+            with open_database(out) as db:
                 result = _extract(paths, ro, sink=db.add_claims)
         else:
             result = _extract(paths, ro)
@@ -336,29 +167,12 @@ def extract(
                 from nkextract.present.render import claims_table
 
                 title = f"{len(rows)} claims in {result.files} file{'s' if result.files != 1 else ''}"
-                _print_renderables([claims_table(rows, title)], out)
+                print_renderables([claims_table(rows, title)], out)
             else:
-                _emit(to_markdown(rows, columns), out)
+                emit_text(to_markdown(rows, columns), out)
         return _report_skipped(result, errors, ro.quiet)
 
-    _run(body)
-
-
-TolOpt = Annotated[float, typer.Option("--tolerance", min=0.0, max=10.0,
-                                       help="Relative tolerance before two intervals disagree.")]
-AllOpt = Annotated[bool, typer.Option("--all", help="Also show trends, scope differences and agreements.")]
-MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1,
-                                            help="Hide groups backed by fewer independent sources.")]
-# compare.weights.DEFAULT_MIN_CONFIDENCE, written here so that --help needs no import of the
-# conflict module (tests/test_cli.py checks the two agree)
-DEFAULT_MIN_CONFIDENCE = 0.75
-MinConfidenceOpt = Annotated[float, typer.Option(
-    "--min-confidence", min=0.0, max=1.0,
-    help="Without --all: hide conflicts less sure than this to be one quantity (0-1).")]
-FromClaimsOpt = Annotated[Optional[Path], typer.Option("--from-claims",
-                                                       help="Read claims written by 'extract' (JSON, JSONL or SQLite).")]
-OptPathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (searched recursively).",
-                                                             show_default=False)]
+    run_command(body)
 
 
 def _claims_for(paths: Sequence[Path], from_claims: Path | None, ro: RunOpts) -> tuple[list[Any], Any]:
@@ -404,23 +218,6 @@ def _rows_for_groups(groups: Sequence[dict[str, Any]]) -> tuple[list[dict[str, A
     return rows, cols
 
 
-def _print_renderables(items: Sequence[Any], out: Path | None) -> None:
-    from io import StringIO
-
-    from rich.console import Console
-
-    if out is None:
-        console = Console(file=sys.stdout, width=max(100, min(Console().width, 140)))
-        for it in items:
-            console.print(it)
-        return
-    buf = StringIO()
-    console = Console(file=buf, width=100, force_terminal=False)
-    for it in items:
-        console.print(it)
-    _emit(buf.getvalue(), out)
-
-
 @app.command(epilog=EXIT_CODES_HELP)
 @run_options
 def conflicts(
@@ -444,7 +241,7 @@ def conflicts(
         from nkextract.compare.conflicts import default_report
         from nkextract.present.export import to_csv, to_json, to_jsonl, to_markdown
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md, Fmt.sqlite])
+        f = pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.jsonl, Fmt.csv, Fmt.md, Fmt.sqlite])
         claims, result = _claims_for(paths or [], from_claims, ro)
         merged, groups = _judged_groups(claims, tolerance, min_sources, ro)
         severe = default_report(groups, min_confidence)
@@ -458,30 +255,24 @@ def conflicts(
                 items.extend(group_view(n, g))
             if not shown:
                 items.append(" no disagreements found" + ("" if show_all else " (--all shows every group)"))
-            _print_renderables(items, out)
+            print_renderables(items, out)
         elif f is Fmt.json:
-            _emit(to_json(shown), out)
+            emit_text(to_json(shown), out)
         elif f is Fmt.jsonl:
-            _emit(to_jsonl(shown), out)
+            emit_text(to_jsonl(shown), out)
         elif f is Fmt.sqlite:
-            with _database(out) as db:  # every claim, so the file can be read back with --from-claims
+            with open_database(out) as db:  # every claim, so the file can be read back with --from-claims
                 db.add_claims(c.to_dict() for c in merged)
                 db.add_groups(shown)
         else:
             rows, cols = _rows_for_groups(shown)
-            _emit(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)
+            emit_text(to_csv(rows, cols) if f is Fmt.csv else to_markdown(rows, cols), out)
         code = _report_skipped(result, errors, ro.quiet)
         if fail_on_conflict and severe:
             return EXIT_DISAGREE
         return code
 
-    _run(body)
-
-
-DEFAULT_REPORT = "nkextract-report.html"
-ReportOutOpt = Annotated[Optional[Path], typer.Option(
-    "--out", "-o", help=f"Write the page to FILE (default: {DEFAULT_REPORT} in the current folder).",
-    show_default=False)]
+    run_command(body)
 
 
 def _page_info(title: str, inputs: Sequence[Path], results: Sequence[Any], n_claims: int, n_merged: int,
@@ -526,11 +317,11 @@ def report(
         info = _page_info("Where the sources disagree", paths or [from_claims], [result], len(claims),
                           len(merged), tolerance, ro, show_all, min_sources=min_sources)
         target = out or Path(DEFAULT_REPORT)
-        _emit(render_report(shown, Counter(g.verdict for g in groups), merged, info), target)
+        emit_text(render_report(shown, Counter(g.verdict for g in groups), merged, info), target)
         typer.echo(os.path.abspath(target))
         return _report_skipped(result, errors, ro.quiet)
 
-    _run(body)
+    run_command(body)
 
 
 @app.command(epilog="Exit codes: 0 the sources agree; 1 they disagree; 2 usage error; "
@@ -555,7 +346,7 @@ def diff(
         from nkextract.present.export import to_json
         from nkextract.rules import load_rules
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.html])
+        f = pick_format(fmt, out, [Fmt.table, Fmt.json, Fmt.html])
         _check_paths([a, b])
         res_a = _extract([a], ro)
         res_b = _extract([b], ro)
@@ -568,9 +359,9 @@ def diff(
             from nkextract.present.render import diff_view
 
             if shown:
-                _print_renderables(diff_view(shown, str(a), str(b)), out)
+                print_renderables(diff_view(shown, str(a), str(b)), out)
             else:
-                _print_renderables([f" {a} and {b} do not disagree on any figure they share "
+                print_renderables([f" {a} and {b} do not disagree on any figure they share "
                                     f"({len(rows)} shared)"], out)
         elif f is Fmt.html:
             from collections import Counter
@@ -580,17 +371,14 @@ def diff(
             groups, sides = diff_groups(shown)
             info = _page_info("Where A and B disagree", [a, b], [res_a, res_b], len(claims_a) + len(claims_b),
                               len(merged_a) + len(merged_b), tolerance, ro, show_all, sides=(str(a), str(b)))
-            _emit(render_report(groups, Counter(r.verdict for r in rows), [*merged_a, *merged_b], info, sides), out)
+            emit_text(render_report(groups, Counter(r.verdict for r in rows), [*merged_a, *merged_b], info, sides), out)
         else:
-            _emit(to_json({"a": str(a), "b": str(b), "tolerance": tolerance, "rows": shown}), out)
+            emit_text(to_json({"a": str(a), "b": str(b), "tolerance": tolerance, "rows": shown}), out)
         res_a.errors.extend(res_b.errors)
         skipped = _report_skipped(res_a, errors, ro.quiet)
         return EXIT_DISAGREE if disagree else skipped
 
-    _run(body)
-class TextFmt(str, Enum):
-    text = "text"
-    json = "json"
+    run_command(body)
 
 
 @app.command(epilog="Exit codes: 0 success; 3 the file could not be read (the reason is on stderr).")
@@ -609,20 +397,20 @@ def text(
         _check_paths([file])
         doc = read_document(file)
         if isinstance(doc, SourceError):
-            _err(f"{doc.source}: {doc.message}")
+            say_error(f"{doc.source}: {doc.message}")
             return EXIT_SKIPPED
         if fmt is TextFmt.text:
-            _emit(doc.text, out)
+            emit_text(doc.text, out)
         else:
             from nkextract.present.export import to_json
 
-            _emit(to_json({"source": doc.source, "format": doc.encoding if doc.extractor else "text",
+            emit_text(to_json({"source": doc.source, "format": doc.encoding if doc.extractor else "text",
                            "encoding": None if doc.extractor else doc.encoding, "extractor": doc.extractor or None,
                            "title": doc.title, "date": doc.date.isoformat() if doc.date else None,
                            "author": doc.author, "site": doc.site, "pages": list(doc.pages), "text": doc.text}), out)
         return EXIT_OK
 
-    _run(body)
+    run_command(body)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -644,7 +432,7 @@ def show(
     def body() -> int:
         from nkextract.present.context import find_claims, in_context
 
-        f = _pick_format(fmt, out, [Fmt.table, Fmt.json])
+        f = pick_format(fmt, out, [Fmt.table, Fmt.json])
         claims, result = _claims_for(paths or ([] if from_claims else [Path(".")]), from_claims, ro)
         found = find_claims(claims, claim_id)
         if not found:
@@ -658,17 +446,13 @@ def show(
         if f is Fmt.table:
             from nkextract.present.render import claim_view
 
-            _print_renderables(claim_view(ctx), out)
+            print_renderables(claim_view(ctx), out)
         else:
             from nkextract.present.export import to_json
 
-            _emit(to_json({**ctx.claim.to_dict(), "context": {
+            emit_text(to_json({**ctx.claim.to_dict(), "context": {
                 "before": ctx.before, "sentence": ctx.sentence, "after": ctx.after, "line": ctx.line,
                 "page": ctx.page, "problem": ctx.problem or None}}), out)
         return EXIT_OK  # other files skipped on the way are no concern of this claim
 
-    _run(body)
-
-
-if __name__ == "__main__":
-    app()
+    run_command(body)

@@ -7,6 +7,7 @@ the installed rules folder was read through importlib.resources as a namespace p
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -22,8 +23,13 @@ TEMPLATES = {"report.html.j2", "report.css", "report.js"}
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # built from a clean copy: setuptools reuses a source tree's build/ folder, where a
+    # module since moved or deleted would still be packed
+    src = tmp_path_factory.mktemp("src") / "nkextract"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "test-artifacts",
+                                                             "__pycache__", ".pytest_cache"))
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
          "--quiet", "--wheel-dir", str(out)],
         capture_output=True, text=True, timeout=300,
     )
@@ -38,7 +44,7 @@ def test_wheel_ships_rules_and_no_stray_packages(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("nkextract/default_rules/")}
     assert RULE_FILES <= shipped
-    templates = {n.rsplit("/", 1)[-1] for n in names if n.startswith("nkextract/templates/")}
+    templates = {n.rsplit("/", 1)[-1] for n in names if n.startswith("nkextract/present/templates/")}
     assert templates == TEMPLATES
     top = {n.split("/", 1)[0] for n in names}
     assert not top & {"corpus", "rules", "tests", "bench"}, top

@@ -150,3 +150,14 @@ def test_invariants_on_numberish_text(lex, text):
         _check_invariants(q)
     if text.upper().lower() == text.lower():  # case does not matter ("ß".upper() is "SS")
         assert parse_quantity(text.upper(), lex) == q
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("8.03 million", 8_030_000.0), ("4.1 million barrels", 4_100_000.0), ("$4.18 million", 4_180_000.0),
+    ("£32.7 billion", 32_700_000_000.0), ("16.6 million", 16_600_000.0), ("£66.6bn", 66_600_000_000.0),
+])
+def test_a_scaled_value_is_exactly_the_written_number(lex, text, value):
+    """Not merely close: 8.03 * 1e6 in binary is 8,029,999.999999999, a figure no article gave
+    (exports, the SQLite database and the report would show it)."""
+    q = parse_quantity(text, lex)
+    assert q is not None and q.low == value == q.high, (text, q)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Generic, Iterable, Iterator, Sequence, TypeVar
 
@@ -308,6 +309,15 @@ class Lexicon:
 
 def finite(x: float) -> bool:
     return not (math.isnan(x) or math.isinf(x))
+
+
+def times(x: float, y: float) -> float:
+    """``x * y`` as the figure is written: the product of the two numbers' shortest decimal
+    forms, rounded to a float once.  In binary, 8.03 * 1e6 is 8,029,999.999999999, a value
+    the article never gave; 0.07 * 100 is 7.000000000000001."""
+    if not (finite(x) and finite(y)) or x == 0 or y == 0:
+        return x * y
+    return float(Decimal(repr(x)) * Decimal(repr(y)))
 
 
 # --- numbers ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from nkextract.extraction.lexicon import (
     SUPERSCRIPTS,
     Lexicon,
     Num,
-    finite,
+    finite, times,
 )
 
 
@@ -104,7 +104,7 @@ def _unsigned(toks: Sequence[str], lex: Lexicon, currency: bool) -> Num | None:
     head = _parse_head(body, lex)
     if head is None:
         return None
-    lo, hi = head.low * scale, head.high * scale
+    lo, hi = times(head.low, scale), times(head.high, scale)
     if not (finite(lo) and finite(hi)):
         return None
     return Num(lo, hi, scale if wrote_scale else None, head.vague, head.fraction and not wrote_scale)
@@ -334,7 +334,7 @@ def _scale_and_fraction(toks: Sequence[str], lex: Lexicon, currency: bool) -> Nu
         if part is not None else None
     if base is None or base.vague:
         return None
-    v = base.low + part * lex.scales[toks[k - 1]]
+    v = base.low + times(part, lex.scales[toks[k - 1]])
     return Num(v, v, None)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from nkextract.extraction.lexicon import ARTICLES, PERCENT, Lexicon, Num, Quantity, Side, finite, tokenize
+from nkextract.extraction.lexicon import ARTICLES, PERCENT, Lexicon, Num, Quantity, Side, finite, times, tokenize
 from nkextract.extraction.numbers import integer_value, ordinal_value, parse_number
 from nkextract.rules import Unit
 
@@ -78,7 +78,7 @@ def _parse_side(toks: list[str], lex: Lexicon) -> Side | None:
         return None
     lo, hi = num.low + cents, num.high + cents
     factor = (unit or currency).factor if (unit or currency) is not None else 1.0
-    lo, hi = lo * factor, hi * factor  # canonical unit now, so the two ends of a range compare
+    lo, hi = times(lo, factor), times(hi, factor)  # canonical unit now, so the two ends of a range compare
     return Side(lo, hi, num.scale, currency, unit, num.vague, num.fraction and unit is None and currency is None)
 
 
@@ -286,7 +286,7 @@ def _finish(num: Num, unit: Unit | None, qual: str | None, per: str | None, *, s
     kind = unit.kind if unit is not None else "count"
     if num.fraction and unit is None and (share or (sign and compare is None)):
         # "two-thirds of voters", "cut by a third": a share, in percent
-        low, high, name, kind = low * 100.0, high * 100.0, "percent", "percent"
+        low, high, name, kind = times(low, 100.0), times(high, 100.0), "percent", "percent"
     elif num.fraction and unit is None and compare is not None:
         # "a third more" is 1.33 times; "half as many" 0.5 times; "a quarter less" 0.75
         if compare == "more":
@@ -407,7 +407,7 @@ def _thousands(left: list[str], right: list[str], a: Side, b: Side) -> Side:
         text, zeros = text[:-4], zeros + 1
     factor = 1000.0 ** zeros
     if zeros and b.high / a.low >= 1000 and a.low * factor < b.low and b.high / (a.low * factor) < 1000:
-        return replace(a, low=a.low * factor, high=a.high * factor)
+        return replace(a, low=times(a.low, factor), high=times(a.high, factor))
     return a
 
 

@@ -68,7 +68,7 @@ def conflicts(inputs: Inputs | Sequence[Claim], *, tolerance: float = 0.1, min_s
     from nkextract.extraction.claims import Claim
     from nkextract.rules import load_rules
 
-    items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    items = _items(inputs)
     if items and all(isinstance(c, Claim) for c in items):
         claims: list[Claim] = items  # type: ignore[assignment]
     else:
@@ -82,9 +82,8 @@ def conflicts(inputs: Inputs | Sequence[Claim], *, tolerance: float = 0.1, min_s
 
 def _split(inputs: Inputs) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files and folders, and texts named ``text-1``, ``text-2``, ... (their ``source``)."""
-    items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     paths, texts = [], []
-    for item in items:
+    for item in _items(inputs):
         if isinstance(item, Path):
             paths.append(item)
         elif isinstance(item, str):
@@ -92,3 +91,8 @@ def _split(inputs: Inputs) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             raise TypeError(f"an input is a str (a text) or a Path (a file or folder), not {type(item).__name__}")
     return paths, texts
+
+
+def _items(inputs: object) -> list:
+    """One input or many, as a list (a str is one text, not many characters)."""
+    return [inputs] if isinstance(inputs, (str, Path)) else list(inputs)  # type: ignore[call-overload]

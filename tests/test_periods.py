@@ -10,6 +10,8 @@ import csv
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nkextract.extraction.periods import Period, PeriodFinder, parse_date, parse_key, year_period
 
@@ -81,3 +83,48 @@ def test_overlap_and_containment():
     assert not parse_key("2005", "year").overlaps(q3)
     total = parse_key("../2006-07", "cumulative")
     assert total.overlaps(parse_key("2003", "year")) and not total.overlaps(parse_key("2007", "year"))
+
+
+# --- the lowercase twin (PeriodFinder._finditer): the same matches, faster -------------------
+
+_WORDS = ["since", "the", "war", "in", "March", "2011", "between", "from", "2004", "and", "2009", "to",
+          "so", "far", "to date", "Q3", "first", "half", "of", "H1", "fiscal", "year", "2019-20",
+          "last", "week", "three", "months", "ago", "Monday", "today", "May", "dismay", "FY2009",
+          "12", "Dec.", "31st", ",", ".", "-", "–", "as of", "end", "quarter", "2023-05-01"]
+
+
+def _both(finder, text):
+    slow = [(m.start(), m.end(), m.lastgroup) for m in finder._rx.finditer(text)]
+    fast = [(m.start(), m.end(), m.lastgroup) for m in finder._finditer(text)]
+    return slow, fast
+
+
+def test_twin_is_used_for_the_shipped_rules(finder):
+    assert finder._lower_rx is not None
+
+
+def test_twin_finds_what_the_pattern_finds_on_real_text(finder):
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            slow, fast = _both(finder, line)
+            assert fast == slow, line
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([str.lower, str.upper, str.title, str]),
+                          st.sampled_from([" ", "", "  ", "\n"])), max_size=14))
+def test_twin_finds_what_the_pattern_finds(finder, parts):
+    text = "".join(case(w) + sep for w, case, sep in parts)
+    slow, fast = _both(finder, text)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("word", ["Kelvin \u212a", "Ano\u017f"])  # a cased non-ASCII letter in a rule word
+def test_no_twin_when_case_folding_is_not_lowercasing(rules, word):
+    import copy
+
+    mine = copy.deepcopy(rules)
+    mine.frames.setdefault("periods", {}).setdefault("this", []).append(word)
+    assert PeriodFinder(mine)._lower_rx is None

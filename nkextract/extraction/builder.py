@@ -16,7 +16,7 @@ from typing import Any
 from nkextract.extraction.attribution import AttributionReader
 from nkextract.extraction.claims import Claim, claim_id
 from nkextract.extraction.figures import FigureFinder
-from nkextract.extraction.frames import FrameRules, SentenceView, ents_of, singular
+from nkextract.extraction.frames import FrameRules, SentenceView, ents_of, singular, text_of
 from nkextract.extraction.holder import find_evidence, find_holder
 from nkextract.extraction.lexicon import Lexicon
 from nkextract.extraction.measure import find_measure, measure_near, measure_words
@@ -78,8 +78,8 @@ class ClaimBuilder(SubjectReader, AttributionReader, TimeReader):
 
     def find(self, doc: Any, at_line_start: bool = True) -> tuple[list[Figure], list[YearMention]]:
         """Figures and bare years in a tokenized Doc (no statistical annotation needed)."""
-        text = doc.text
-        words, raw, gaps, line_starts = token_rows(doc, at_line_start)
+        text = text_of(doc)
+        words, raw, gaps, line_starts = token_rows(doc, at_line_start, text)
         figures, years = self.finder.find(words, line_starts, raw, gaps)
         masked = [(m.start(), m.end()) for m in _MASK_RE.finditer(text)]
         if masked:
@@ -97,7 +97,7 @@ class ClaimBuilder(SubjectReader, AttributionReader, TimeReader):
         ``text == file_text[start:end]`` always holds.  ``found`` is what :meth:`find` gave
         for the same Doc before it was parsed (stage 1), so the rules are not run twice.
         """
-        original = doc.text if original is None else original
+        original = text_of(doc) if original is None else original
         figures, years = found if found is not None else self.find(doc, at_line_start)
         parsed = doc.has_annotation("DEP")
         if not figures and not years:

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 from nkextract.extraction.builder import ClaimBuilder
 from nkextract.extraction.claims import Claim, claim_id
 from nkextract.extraction.document import document_context, finish_document
+from nkextract.extraction.frames import ents_of, text_of
 from nkextract.extraction.lexicon import regex_alternation
 from nkextract.extraction.nlp import Pipeline
 from nkextract.extraction.periods import Period, parse_date, year_period
@@ -318,7 +319,7 @@ class Extractor:
             # stage 1: tokenizer + figure rules; stage 2 parses only what holds a claim
             kept = []
             for k, seg in jobs:
-                doc = nlp.make_doc(pieces[k].text[seg.start:seg.end].translate(SPACES))
+                doc = _make_doc(nlp, pieces[k].text[seg.start:seg.end].translate(SPACES))
                 found = self.builder.find(doc, seg.at_line_start)
                 figures, years = found
                 if figures or (years and any(t.lower_ in finder.fact_words for t in doc)):
@@ -334,7 +335,8 @@ class Extractor:
             for (k, seg, _, found), sdoc in zip(kept, docs):
                 p = pieces[k]
                 lede = 2.0 if p.base + seg.start < HEAD_CHARS else 1.0
-                body[k].extend((e.text, e.label_, lede) for e in sdoc.ents if not byline(sdoc.text, e.start_char))
+                text = text_of(sdoc)
+                body[k].extend((e.text, e.label_, lede) for e in ents_of(sdoc) if not byline(text, e.start_char))
                 built = self.builder.build(sdoc, p.base + seg.start, p.source, p.pub,
                                            (p.original or p.text)[seg.start:seg.end], seg.at_line_start,
                                            seg.prev_text, found)
@@ -392,8 +394,16 @@ class Extractor:
             title_end = text.find("\n", text.find(text.strip()[:1]) if text.strip() else 0)
             title_end = len(text) if title_end < 0 else title_end
             out.append([(e.text, e.label_, 3.0 if e.start_char < title_end else 2.0) for e in d.ents
-                        if not byline(d.text, e.start_char)])
+                        if not byline(text_of(d), e.start_char)])
         return out
+
+
+def _make_doc(nlp: Any, text: str) -> Any:
+    """``nlp.make_doc(text)``, remembering ``text``: spaCy's ``Doc.text`` joins every token
+    on each access, and the stages after this read it several times per sentence."""
+    doc = nlp.make_doc(text)
+    doc.user_data["nk_text"] = text
+    return doc
 
 
 def _foreign(c: Claim, p: Chunk) -> Claim:

@@ -50,12 +50,11 @@ def context_of(si: SentInfo, span: Any) -> str:
     return ("…" if lo > 0 else "") + text + ("…" if hi < len(si.raw) else "")
 
 
-def token_rows(doc: Any, seg_at_line_start: bool) -> tuple[list[str], list[str], list[str], list[bool]]:
+def token_rows(doc: Any, seg_at_line_start: bool, text: str) -> tuple[list[str], list[str], list[str], list[bool]]:
     """One pass over the Doc for what the figure rules read: each token lower-cased and as
     written ("1MM" is a million, "5mm" is not), the text between it and the token before
     ("1 071 000" is one number only with single spaces), and whether it is the first
-    thing on its line (list numbering)."""
-    text = doc.text
+    thing on its line (list numbering).  ``text`` is ``doc.text``."""
     words, raw, gaps, starts = [], [], [], []
     prev_end = 0
     first = seg_at_line_start

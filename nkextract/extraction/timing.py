@@ -9,7 +9,7 @@ from typing import Any
 
 from nkextract.extraction.claims import Claim, claim_id
 from nkextract.extraction.figures import FigureFinder
-from nkextract.extraction.frames import FrameRules, singular
+from nkextract.extraction.frames import FrameRules, singular, text_of
 from nkextract.extraction.periods import Period, PeriodMention
 from nkextract.extraction.sentence import SentInfo, context_of, figure_between, lemma_in, lemma_of, pos_of
 from nkextract.extraction.subjects import np_tokens, phrase_text
@@ -59,7 +59,7 @@ class TimeReader:
             _, _, m, kind = best[0]
             p = m.period
             lo = m.start
-            text = doc.text
+            text = text_of(doc)
             for marker in self.markers:  # "as of 2017", "in 2015": the anchoring word is shown
                 w = " ".join(marker)
                 if text[max(0, lo - len(w) - 1):lo].lower().rstrip() == w and not p.text.lower().startswith(w):

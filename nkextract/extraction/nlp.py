@@ -41,10 +41,20 @@ class Pipeline:
     rules: Rules
     model: str
     version: str
+    blas: Any = None  # threadpoolctl's controller when the model's products run on numpy's BLAS
 
     @property
     def parsed(self) -> bool:
         return "parser" in self.nlp.pipe_names
+
+    def one_blas_thread(self) -> Any:
+        """A context in which numpy's BLAS uses one thread: parallelism is the pool's
+        (each worker a process); BLAS threads on top of it oversubscribe the cores
+        (2,225 BBC articles with 2 workers: 30.5 s with OpenBLAS's own threads, 17.7 s
+        with one each), and a second thread does not help one process either."""
+        from contextlib import nullcontext
+
+        return nullcontext() if self.blas is None else self.blas.limit(limits=1, user_api="blas")
 
 
 def resolve_model(name: str) -> str:
@@ -80,6 +90,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
 
     check_entity_patterns(rules)
     name = resolve_model(model)
+    blas = None
     if name == BLANK:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -95,6 +106,7 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
         if "parser" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
         version = str(nlp.meta.get("version", "?"))
+        blas = numpy_matmul(nlp)
     lex = Lexicon(rules)
     customize_tokenizer(nlp, lex)
     ruler = nlp.add_pipe(
@@ -105,7 +117,29 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
     )
     ruler.add_patterns([{k: v for k, v in e.items() if k in ("label", "pattern", "id")}
                         for e in rules.entities])
-    return Pipeline(nlp=nlp, lex=lex, rules=rules, model=name, version=version)
+    return Pipeline(nlp=nlp, lex=lex, rules=rules, model=name, version=version, blas=blas)
+
+
+def numpy_matmul(nlp: Language) -> Any:
+    """Make the pipeline's matrix products run on numpy's BLAS, not on blis; return a
+    threadpoolctl controller for that BLAS (see :meth:`Pipeline.one_blas_thread`).
+
+    thinc's CPU backend multiplies matrices with the blis it ships.  On real news that
+    was a quarter of a cold run (2.5 s of gemm in 9.5 s, 127,000 words, the layers of
+    tok2vec and of NER's own tok2vec), and the OpenBLAS in numpy's wheels does the same
+    products about three times faster on one thread.  Only the products move: weights,
+    layers and decoding are spaCy's.  The sums are the same up to rounding order; the
+    claims written are byte-identical on every folder checked (bench/README.md)."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import ThreadpoolController
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
+    return ThreadpoolController()
 
 
 def customize_tokenizer(nlp: Language, lex: Lexicon) -> None:

@@ -315,7 +315,7 @@ class Extractor:
         body: list[list[tuple[str, str, float]]] = [[] for _ in pieces]
         nlp = self.pipe.nlp
         finder = self.builder.finder
-        with _memory_zone(nlp):
+        with _memory_zone(nlp), self.pipe.one_blas_thread():
             # stage 1: tokenizer + figure rules; stage 2 parses only what holds a claim
             kept = []
             for k, seg in jobs:

@@ -115,8 +115,11 @@ def load_pipeline(model: str, rules: Rules) -> Pipeline:
         config={"annotate_ents": True, "spans_key": None, "phrase_matcher_attr": "LOWER",
                 "validate": False, "overwrite": False},
     )
-    ruler.add_patterns([{k: v for k, v in e.items() if k in ("label", "pattern", "id")}
-                        for e in rules.entities])
+    # the ruler tokenizes phrase patterns with every component before it (tagger, parser,
+    # NER: 0.4 s per process); matching on LOWER needs only the tokenizer
+    with nlp.select_pipes(enable=["nk_entities"]):
+        ruler.add_patterns([{k: v for k, v in e.items() if k in ("label", "pattern", "id")}
+                            for e in rules.entities])
     return Pipeline(nlp=nlp, lex=lex, rules=rules, model=name, version=version, blas=blas)
 
 

@@ -38,6 +38,10 @@ class Atoms:
     def __init__(self, vocab: FigureVocab) -> None:
         self.v = vocab
         self.lex = vocab.lex
+        lex = self.lex
+        # every word :meth:`at` reacts to; any other all-letter word starts no atom
+        self.starters = frozenset().union(lex.negative_words, lex.multiplier_words, ARTICLES, vocab.scale_abbrevs,
+                                          lex.vague_need_of, lex.ordinal_words, lex.cardinals, lex.words, lex.vague)
 
     def at(self, words: Sequence[str], i: int, gaps: Sequence[str], long: bool = True) -> int:
         """End index of the number atom starting at ``i``, or ``i`` if none starts there.
@@ -45,9 +49,11 @@ class Atoms:
         ``long`` lets an atom run on over digits and words mixed ("6 thousand 2 hundred
         and 15"); the short atom is the fallback when that does not parse.
         """
+        w = words[i]
+        if w.isalpha() and w not in self.starters and not self._glued_fold(w):
+            return i  # most tokens: a plain word (every test below needs a digit or a starter)
         lex = self.lex
         n = len(words)
-        w = words[i]
         if w in lex.negative_words and i + 1 < n:  # "minus 5", "negative one"
             end = self.at(words, i + 1, gaps, long)
             return end if end > i + 1 else i

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from nkextract.rules import Measure, Rules
@@ -148,7 +149,10 @@ class FrameRules:
 # --- helpers over tokens ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
+    """A name's comparable form; cached: the same names are normalized for every figure
+    of a sentence and every candidate of a frame (48,000 calls on 3,000 claims)."""
     t = text.lower().replace("’", "'").strip()
     t = re.sub(r"'s$|'$", "", t)
     t = re.sub(r"^(?:the|a|an)\s+", "", t)

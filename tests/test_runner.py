@@ -159,16 +159,3 @@ def test_workers_that_die_on_every_file_end_the_run(corpus_copy: Path, monkeypat
     monkeypatch.setattr(pool.LocalPool, "task", staticmethod(_killing_task))
     with pytest.raises(NkError, match="worker processes died on 3 files in a row"):
         extract_paths([corpus_copy], ExtractOptions(model="blank", workers=2))
-
-
-def test_the_loaded_pipeline_is_frozen_during_a_run_and_thawed_after(corpus_copy):
-    """work.freeze_loaded: the collector skips the pipeline while extracting in this
-    process, and a library user's process is back to normal when the run ends."""
-    import gc
-
-    counts = []
-    result = extract_paths([corpus_copy], ExtractOptions(model="blank", workers=1),
-                           sink=lambda records: counts.append(gc.get_freeze_count()))
-    assert counts and min(counts) > 10_000  # the modules and the pipeline, at least
-    assert gc.get_freeze_count() == 0
-    assert not result.errors

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import RawFile, SourceError, to_document
-from nkextract.run.work import BATCH_CHARS, ExtractOptions, cut_packs, init_worker, run_task, thaw
+from nkextract.run.work import BATCH_CHARS, ExtractOptions, cut_packs, init_worker, run_task
 
 # Less text than this is parsed in this process: starting workers (each loads the
 # pipeline, ~2 s) costs more than it saves.
@@ -191,7 +191,5 @@ class LocalPool:
     def close(self) -> None:
         _stop(self.pool)
         self.pool = None
-        if self.local:
-            thaw()
 
 

@@ -28,12 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_once(src: Path, corpus: list[Path], model: str, out: Path) -> tuple[float, int]:
-    """(wall seconds, peak RSS in kB) of one cold extraction in its own process."""
+    """(wall seconds, peak RSS in kB) of one cold extraction in its own process.
+
+    It runs in ``out``'s folder: ``python -m`` puts the working directory ahead of
+    PYTHONPATH, so a run started from the repository would import the working tree's
+    nkextract for both versions (this script once compared the working tree with itself)."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    cmd = [sys.executable, "-m", "nkextract.cli", "extract", *map(str, corpus), "-j", "1", "--no-cache",
-           "--model", model, "-q", "-f", "json", "-o", str(out)]
+    cmd = [sys.executable, "-m", "nkextract.cli", "extract", *(str(c.resolve()) for c in corpus), "-j", "1",
+           "--no-cache", "--model", model, "-q", "-f", "json", "-o", str(out)]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, cwd=out.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -41,6 +45,13 @@ def run_once(src: Path, corpus: list[Path], model: str, out: Path) -> tuple[floa
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{src}: exit {proc.returncode}: {err[-500:]}")
     return wall, usage.ru_maxrss
+
+
+def imported_from(src: Path, cwd: Path) -> Path:
+    """Where a process run as :func:`run_once` runs it imports nkextract from."""
+    out = subprocess.run([sys.executable, "-c", "import nkextract; print(nkextract.__file__)"], cwd=cwd,
+                         env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip()).resolve().parent.parent
 
 
 def main() -> None:
@@ -58,6 +69,9 @@ def main() -> None:
     base = tmp / "base"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base), args.base], check=True)
     try:
+        for src in (base, ROOT):
+            if imported_from(src, tmp) != src.resolve():
+                raise SystemExit(f"error: a run meant for {src} imports nkextract from {imported_from(src, tmp)}")
         print(f"corpus: {', '.join(map(str, corpus))}: {words:,} words; base {args.base}; {args.runs} paired runs")
         print(f"{'model':8}{'version':10}{'median s':>10}{'words/s':>10}{'peak MB':>9}")
         for model in args.model or ["auto", "blank"]:

@@ -29,10 +29,10 @@ from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any, Iterator
 
 from nkextract.errors import NkError, UsageError
-from nkextract.extraction.pipeline import Chunk
 from nkextract.rules import Rules
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the extraction stage is imported only where a file is parsed
+    from nkextract.extraction.pipeline import Chunk
     from nkextract.run.work import ExtractOptions
 
 EXTRA_HINT = "pip install 'nkextract[cluster]'"

@@ -8,13 +8,15 @@ needs; the client side is :mod:`nkextract.run.cluster`.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distributed import WorkerPlugin, get_worker
 
 from nkextract.errors import UsageError
-from nkextract.extraction.pipeline import Chunk
 from nkextract.rules import Rules
+
+if TYPE_CHECKING:  # the extraction stage is imported only where a file is parsed
+    from nkextract.extraction.pipeline import Chunk
 
 
 def versions(model: str) -> dict[str, str]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import RawFile, SourceError, to_document
 from nkextract.run.work import BATCH_CHARS, ExtractOptions, cut_packs, init_worker, run_task
+
+if TYPE_CHECKING:  # the extraction stage is imported only where a file is parsed
+    from nkextract.extraction.pipeline import Chunk
 
 # Less text than this is parsed in this process: starting workers (each loads the
 # pipeline, ~2 s) costs more than it saves.

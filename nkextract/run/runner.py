@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from nkextract.extraction.claims import Claim
-from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import RawFile, SourceError, discover, read_raw, text_file, to_document
 from nkextract.run.pool import WORKER_DIED, LocalPool, Readers
 from nkextract.run.work import BATCH_CHARS, ExtractOptions, model_version
+
+if TYPE_CHECKING:  # the extraction stage is imported only where a file is parsed
+    from nkextract.extraction.pipeline import Chunk
 
 
 @dataclass
@@ -62,9 +64,6 @@ def _jobs(items: Iterable[Path | SourceError | RawFile], extractor_rules: Any, c
     a few files ahead of the one being cut."""
     from collections import deque
 
-    from nkextract.extraction.pipeline import make_chunks
-    from nkextract.read.language import screen
-
     def entries() -> Iterator[tuple[Any, ...]]:
         for item in items:
             if isinstance(item, SourceError):
@@ -94,6 +93,10 @@ def _jobs(items: Iterable[Path | SourceError | RawFile], extractor_rules: Any, c
         if entry[0] == "job":
             yield entry[1]
             return
+        # imported here: a run answered from the cache never loads the extraction stage
+        from nkextract.extraction.pipeline import make_chunks
+        from nkextract.read.language import screen
+
         _, raw, key, pub, pending = entry
         doc = readers.result(raw, pending) if pending is not None and readers else to_document(raw, max_bytes)
         read = doc if isinstance(doc, SourceError) else screen(

@@ -11,10 +11,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nkextract.extraction.pipeline import Chunk
 from nkextract.read.files import DEFAULT_INCLUDE, DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # the extraction stage is imported only where a file is parsed
+    from nkextract.extraction.pipeline import Chunk
 
 
 @dataclass(frozen=True)

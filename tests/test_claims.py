@@ -83,3 +83,37 @@ def test_evidence_names_every_entity_with_its_role_and_distance(corpus_claims):
     from nkextract.extraction.claims import Claim
 
     assert Claim.from_dict(china.to_dict()).evidence == china.evidence
+
+
+def _ops_of(pipe) -> list:
+    return [node.ops for _, comp in pipe.nlp.pipeline if hasattr(getattr(comp, "model", None), "walk")
+            for node in comp.model.walk()]
+
+
+def test_matrix_products_run_on_numpy_blas_with_one_thread(model_extractor):
+    """nlp.numpy_matmul: every layer multiplies with numpy's BLAS, not blis, and that BLAS
+    runs one thread while extracting (the worker pool is the parallelism)."""
+    pipe = model_extractor.pipe
+    assert _ops_of(pipe) and all(ops.use_blis is False for ops in _ops_of(pipe))
+    with pipe.one_blas_thread():
+        assert {i["num_threads"] for i in pipe.blas.info() if i["user_api"] == "blas"} == {1}
+
+
+def test_blis_and_numpy_blas_read_the_corpus_alike(rules, corpus_claims):
+    """The speed-up changed no claim: the corpus read with thinc's blis gives the claims it
+    gives with numpy's BLAS (a numpy or spaCy release that changed that would show here)."""
+    from thinc.api import NumpyOps
+
+    from nkextract.extraction.nlp import load_pipeline
+    from nkextract.extraction.pipeline import Extractor
+
+    pipe = load_pipeline("auto", rules)
+    blis = NumpyOps(use_blis=True)
+    for _, component in pipe.nlp.pipeline:
+        if hasattr(getattr(component, "model", None), "walk"):
+            for node in component.model.walk():
+                node.ops = blis
+    assert all(ops.use_blis for ops in _ops_of(pipe))
+    extractor = Extractor(pipe)
+    for name, (doc, claims) in corpus_claims.items():
+        assert [c.to_dict() for c in extractor.extract(doc)] == [c.to_dict() for c in claims], name

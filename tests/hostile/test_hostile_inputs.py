@@ -282,6 +282,22 @@ def test_symlinked_file_is_read_once(tmp_path):
     assert len(claims) == 1
 
 
+def test_a_folder_link_changed_between_two_runs_is_resolved_again(tmp_path, monkeypatch):
+    """files._real_folder remembers a folder's real path within a run only."""
+    from nkextract.read.files import discover, read_raw
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(GOOD)
+    (tmp_path / "link").symlink_to("a")
+    first = [read_raw(p).source for p in discover(["link"])]
+    (tmp_path / "link").unlink()
+    (tmp_path / "link").symlink_to("b")
+    second = [read_raw(p).source for p in discover(["link"])]
+    assert (first, second) == (["a/x.txt"], ["b/x.txt"])
+
+
 # --- names ---------------------------------------------------------------------------------
 
 

@@ -276,6 +276,10 @@ class Lexicon:
             key=lambda pp: -len(pp[0]),
         )
         self.period_ix = PhraseIndex(self.periods)
+        # each phrase's first place in that order, and its period word ("a year": year)
+        self.period_rank: dict[tuple[str, ...], tuple[int, str]] = {}
+        for rank, (phrase, per) in enumerate(self.periods):
+            self.period_rank.setdefault(phrase, (rank, per))
 
     def is_year(self, text: str) -> bool:
         """A bare four-digit integer inside the configured year span ("2017", not "2,017")."""

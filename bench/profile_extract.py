@@ -67,7 +67,9 @@ def main() -> None:
     print(f"nkextract from {Path(nkextract.__file__).parent}; model {pipe.model}; {words:,} words, "
           f"{claims:,} claims; {wall:.2f} s under the profiler")
     stats = pstats.Stats(profile)
-    rows = [(func, st[2], st[3], st[1]) for func, st in stats.stats.items()]  # own, cumulative, calls
+    here = str(Path(__file__).resolve())
+    rows = [(func, st[2], st[3], st[1]) for func, st in stats.stats.items()  # own, cumulative, calls
+            if func[0] != here and func[2] != "<built-in method builtins.sum>"]  # this script's own loop
     for title, key in (("cumulative", 2), ("own time", 1)):
         print(f"\ntop {args.top} by {title}:")
         print(f"{'cum s':>8}{'own s':>8}{'calls':>10}  function")

@@ -117,3 +117,10 @@ def test_blis_and_numpy_blas_read_the_corpus_alike(rules, corpus_claims):
     extractor = Extractor(pipe)
     for name, (doc, claims) in corpus_claims.items():
         assert [c.to_dict() for c in extractor.extract(doc)] == [c.to_dict() for c in claims], name
+
+
+def test_path_up_ends_at_the_root_once(model_extractor):
+    from nkextract.extraction.frames import path_up
+
+    doc = model_extractor.pipe.nlp("The company said 4,000 workers lost their jobs.")
+    assert [t.text for t in path_up(doc[3])] == ["4,000", "workers", "lost", "said"]

@@ -210,9 +210,12 @@ class SentenceView:
 
 
 def path_up(tok: Any, limit: int = 8) -> list[Any]:
-    """The token and its heads up to the root (bounded: a malformed tree cannot loop)."""
+    """The token and its heads up to the root (bounded: a malformed tree cannot loop).
+
+    The root is its own head, but spaCy makes a new Token object on every access, so the
+    test is by index (``is`` never held: the root was repeated up to ``limit``)."""
     out = [tok]
-    while tok.head is not tok and len(out) < limit:
+    while tok.head.i != tok.i and len(out) < limit:
         tok = tok.head
         out.append(tok)
     return out
